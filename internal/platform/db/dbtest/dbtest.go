@@ -1,0 +1,135 @@
+// Package dbtest gives tests a fresh, migrated database: SQLite in a
+// temporary directory by default, PostgreSQL when ASP_TEST_POSTGRES_URL is
+// set (CI sets it and runs the whole suite a second time).
+//
+// On PostgreSQL each test gets its own database, created and migrated by
+// the role in ASP_TEST_POSTGRES_URL (which needs CREATEDB and becomes the
+// owner), and the test's DB connects as the non-owner role named by
+// ASP_TEST_POSTGRES_APP_USER (default asp_app; password in
+// ASP_TEST_POSTGRES_APP_PASSWORD, if any), as the service does in
+// production, so row-level security is really in force.
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"testing"
+
+	"github.com/openasp-hu/asp/internal/platform/db"
+)
+
+// PostgresURL returns the PostgreSQL test server's URL, or "".
+func PostgresURL() string { return os.Getenv("ASP_TEST_POSTGRES_URL") }
+
+// Open returns a fresh database migrated with the given sets, closed at the
+// end of the test. The dialect follows ASP_TEST_POSTGRES_URL.
+func Open(t testing.TB, sets ...db.Migrations) *db.DB {
+	t.Helper()
+	if PostgresURL() != "" {
+		return OpenPostgres(t, sets...)
+	}
+	return OpenSQLite(t, sets...)
+}
+
+// OpenSQLite returns a fresh SQLite database in a temporary directory.
+func OpenSQLite(t testing.TB, sets ...db.Migrations) *db.DB {
+	t.Helper()
+	ctx := context.Background()
+	d, err := db.Open(ctx, db.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if err := d.Migrate(ctx, quiet(), sets...); err != nil {
+		t.Fatalf("migrate sqlite: %v", err)
+	}
+	return d
+}
+
+// OpenPostgres returns a fresh PostgreSQL database, or skips the test when
+// no server is configured.
+func OpenPostgres(t testing.TB, sets ...db.Migrations) *db.DB {
+	t.Helper()
+	admin := PostgresURL()
+	if admin == "" {
+		t.Skip("ASP_TEST_POSTGRES_URL not set: PostgreSQL tests skipped")
+	}
+	ctx := context.Background()
+	name := "asp_t_" + randomHex(6)
+	adminDB, err := sql.Open("pgx", admin)
+	if err != nil {
+		t.Fatalf("open postgres admin: %v", err)
+	}
+	defer adminDB.Close()
+	if _, err := adminDB.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		a, err := sql.Open("pgx", admin)
+		if err != nil {
+			return
+		}
+		defer a.Close()
+		a.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	})
+	ownerURL := withDatabase(t, admin, name, "")
+	appUser := os.Getenv("ASP_TEST_POSTGRES_APP_USER")
+	if appUser == "" {
+		appUser = "asp_app"
+	}
+	appURL := withDatabase(t, admin, name, appUser)
+
+	d, err := db.Open(ctx, db.Config{URL: appURL, MigrateURL: ownerURL})
+	if err != nil {
+		t.Fatalf("open postgres as %s: %v", appUser, err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if err := d.Migrate(ctx, quiet(), sets...); err != nil {
+		t.Fatalf("migrate postgres: %v", err)
+	}
+	// What an operator does once with ALTER DEFAULT PRIVILEGES (README).
+	owner, err := sql.Open("pgx", ownerURL)
+	if err != nil {
+		t.Fatalf("open owner: %v", err)
+	}
+	defer owner.Close()
+	if _, err := owner.ExecContext(ctx, fmt.Sprintf(
+		"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO %s", appUser)); err != nil {
+		t.Fatalf("grant to %s: %v", appUser, err)
+	}
+	return d
+}
+
+// withDatabase points a PostgreSQL URL at another database, and another
+// user when user is not empty.
+func withDatabase(t testing.TB, raw, dbname, user string) string {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatalf("ASP_TEST_POSTGRES_URL: %v", err)
+	}
+	u.Path = "/" + dbname
+	if user != "" {
+		if pw := os.Getenv("ASP_TEST_POSTGRES_APP_PASSWORD"); pw != "" {
+			u.User = url.UserPassword(user, pw)
+		} else {
+			u.User = url.User(user)
+		}
+	}
+	return u.String()
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -1,0 +1,193 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+	"sync"
+)
+
+//go:embed templates/*.html
+var platformTemplates embed.FS
+
+// Shell is what the layout shows around every page: who is logged in, for
+// which municipality, which others she may switch to, and the menu of
+// what her roles allow. The app computes it per request (ShellFunc).
+type Shell struct {
+	LoggedIn   bool
+	UserName   string
+	TenantID   string
+	TenantName string
+	Tenants    []TenantChoice
+	Menu       []MenuItem
+}
+
+// TenantChoice is one entry of the tenant switcher.
+type TenantChoice struct {
+	ID, Name string
+	Current  bool
+}
+
+// MenuItem is one link of the module menu; Label is a catalog key.
+type MenuItem struct {
+	Label, Href string
+	Active      bool
+}
+
+// Page is the data every template gets: {{.T "key"}} translates, .Data
+// holds the page's own values.
+type Page struct {
+	Lang      string
+	Title     string
+	Shell     Shell
+	Data      any
+	Form      *Form
+	Flash     string
+	Path      string
+	RequestID string
+	cat       *Catalog
+}
+
+// T translates a catalog key into the page's language.
+func (p *Page) T(key string, args ...any) string { return p.cat.T(p.Lang, key, args...) }
+
+// OtherLang is the language the switch in the header offers.
+func (p *Page) OtherLang() string {
+	if p.Lang == Hungarian {
+		return English
+	}
+	return Hungarian
+}
+
+// Form carries submitted values and their errors back into a page.
+type Form struct {
+	Values map[string]string
+	Errors []FieldError
+}
+
+// FieldError is one problem with one field; Message is already translated.
+type FieldError struct {
+	Field, Message string
+}
+
+// Value returns a submitted value.
+func (f *Form) Value(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Values[name]
+}
+
+// Error returns the message for a field, or "".
+func (f *Form) Error(name string) string {
+	if f == nil {
+		return ""
+	}
+	for _, e := range f.Errors {
+		if e.Field == name {
+			return e.Message
+		}
+	}
+	return ""
+}
+
+// Renderer renders pages inside the layout.
+type Renderer struct {
+	Catalog *Catalog
+	Log     *slog.Logger
+	// ShellFunc computes the layout's shell for a request; nil shows an
+	// anonymous shell.
+	ShellFunc func(r *http.Request) Shell
+
+	mu    sync.RWMutex
+	pages map[string]*template.Template
+	base  *template.Template
+}
+
+// NewRenderer parses the layout and the platform's own pages.
+func NewRenderer(cat *Catalog, log *slog.Logger) (*Renderer, error) {
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(platformTemplates, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("layout: %w", err)
+	}
+	r := &Renderer{Catalog: cat, Log: log, pages: map[string]*template.Template{}, base: base}
+	if err := r.Register("web", platformTemplates, "templates"); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+var funcs = template.FuncMap{
+	"join": strings.Join,
+}
+
+// Register parses every page in dir of fsys as "<prefix>/<name>" (the file
+// name without .html). Each page defines "content" and may define "title".
+// The layout itself is skipped.
+func (r *Renderer) Register(prefix string, fsys fs.FS, dir string) error {
+	files, err := fs.Glob(fsys, path.Join(dir, "*.html"))
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, f := range files {
+		name := prefix + "/" + strings.TrimSuffix(path.Base(f), ".html")
+		if name == "web/layout" {
+			continue
+		}
+		t, err := r.base.Clone()
+		if err != nil {
+			return err
+		}
+		if _, err := t.ParseFS(fsys, f); err != nil {
+			return fmt.Errorf("template %s: %w", name, err)
+		}
+		if _, dup := r.pages[name]; dup {
+			return fmt.Errorf("template %s registered twice", name)
+		}
+		r.pages[name] = t
+	}
+	return nil
+}
+
+// NewPage prepares the data of a page for request r.
+func (r *Renderer) NewPage(req *http.Request, titleKey string, data any) *Page {
+	p := &Page{Lang: RequestLang(req), Data: data, Path: req.URL.Path, RequestID: RequestID(req.Context()), cat: r.Catalog}
+	if r.ShellFunc != nil {
+		p.Shell = r.ShellFunc(req)
+	}
+	p.Title = p.T(titleKey)
+	return p
+}
+
+// Render writes page name with status. The page is rendered to a buffer
+// first, so a template error becomes a clean error page, not half a page.
+func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, name string, p *Page) error {
+	r.mu.RLock()
+	t, ok := r.pages[name]
+	r.mu.RUnlock()
+	if !ok {
+		return fmt.Errorf("render: no page %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", p.Lang)
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// Page renders a page with status 200: the common case for handlers.
+func (r *Renderer) Page(w http.ResponseWriter, req *http.Request, name, titleKey string, data any) error {
+	return r.Render(w, req, http.StatusOK, name, r.NewPage(req, titleKey, data))
+}
