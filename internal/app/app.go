@@ -8,20 +8,30 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"time"
 
+	"github.com/openasp-hu/asp/internal/platform/access"
+	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
+	"github.com/openasp-hu/asp/internal/platform/identity"
 	"github.com/openasp-hu/asp/internal/platform/migrations"
 	"github.com/openasp-hu/asp/internal/platform/tenancy"
 )
 
 // App is the assembled service.
 type App struct {
-	Cfg     Config
-	Log     *slog.Logger
-	DB      *db.DB
-	Tenants tenancy.Store
-	Now     func() time.Time
+	Cfg      Config
+	Log      *slog.Logger
+	DB       *db.DB
+	Tenants  tenancy.Store
+	Grants   access.Store
+	Registry *access.Registry
+	Audit    *audit.Log
+	Identity *identity.Service
+	Now      func() time.Time
+	// PasswordParams are the argon2id parameters; tests use cheap ones.
+	PasswordParams identity.PasswordParams
 }
 
 // Open opens the database and brings its schema up to date.
@@ -35,7 +45,10 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 		return nil, err
 	}
 	a := &App{Cfg: cfg, Log: log, DB: d}
-	a.init()
+	if err := a.init(); err != nil {
+		d.Close()
+		return nil, err
+	}
 	if err := d.Migrate(ctx, log, a.migrations()...); err != nil {
 		d.Close()
 		return nil, err
@@ -44,11 +57,26 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 }
 
 // init wires the services on the open database.
-func (a *App) init() {
-	a.Tenants = tenancy.Store{DB: a.DB}
+func (a *App) init() error {
 	if a.Now == nil {
 		a.Now = time.Now
 	}
+	a.Tenants = tenancy.Store{DB: a.DB}
+	a.Grants = access.Store{DB: a.DB}
+	a.Registry = access.NewRegistry()
+	a.Audit = &audit.Log{DB: a.DB, Now: a.Now}
+	if a.PasswordParams == (identity.PasswordParams{}) {
+		a.PasswordParams = identity.DefaultPasswordParams()
+	}
+	// At most one argon2id hash per core at a time: each takes 64 MiB, so
+	// a burst of logins waits instead of exhausting memory.
+	hasher, err := identity.NewPasswordHasher(a.PasswordParams, runtime.GOMAXPROCS(0))
+	if err != nil {
+		return err
+	}
+	a.Identity = identity.NewService(a.DB, hasher, a.Audit)
+	a.Identity.Now = a.Now
+	return nil
 }
 
 // migrations lists the schema sets in the order they run: the platform,
@@ -71,12 +99,28 @@ func (a *App) EnsureTenants(ctx context.Context) error {
 		return nil
 	}
 	start := time.Now()
-	rep, err := tenancy.Import(ctx, a.DB, tenancy.Gazetteer2018(), a.Now().UTC())
+	rep, err := a.importTenants(ctx, tenancy.Gazetteer2018())
 	if err != nil {
 		return fmt.Errorf("first start: %w", err)
 	}
 	a.Log.Info("tenants imported from the KSH gazetteer", "report", rep.String(), "took", time.Since(start))
 	return nil
+}
+
+// importTenants runs an import and records it in the operating centre's
+// audit chain.
+func (a *App) importTenants(ctx context.Context, src io.Reader) (tenancy.ImportReport, error) {
+	rep, err := tenancy.Import(ctx, a.DB, src, a.Now().UTC())
+	if err != nil {
+		return rep, err
+	}
+	err = a.Audit.Record(ctx, db.OperatingCentre, audit.Event{
+		ActorName: "asp tenant import", Action: "tenant.import", ObjectType: "tenant", Result: audit.ResultOK,
+		Detail: map[string]any{
+			"tenants_added": rep.TenantsAdded, "tenants_updated": rep.TenantsUpdated,
+			"offices_added": rep.OfficesAdded, "offices_updated": rep.OfficesUpdated, "missing": len(rep.Missing),
+		}})
+	return rep, err
 }
 
 func newLogger(format string, w io.Writer) *slog.Logger {

@@ -149,7 +149,7 @@ func cmdTenant(ctx context.Context, args []string, out io.Writer) error {
 			defer f.Close()
 			src = f
 		}
-		rep, err := tenancy.Import(ctx, a.DB, src, a.Now().UTC())
+		rep, err := a.importTenants(ctx, src)
 		if err != nil {
 			return err
 		}

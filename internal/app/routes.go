@@ -1,8 +1,54 @@
 package app
 
-import "github.com/openasp-hu/asp/internal/platform/web"
+import (
+	"context"
+	"strings"
 
-// routes registers the pages and API of the platform and of every module.
-func (a *App) routes(rt *web.Router) error {
-	return nil
+	"github.com/openasp-hu/asp/internal/platform/access"
+	"github.com/openasp-hu/asp/internal/platform/audit"
+	"github.com/openasp-hu/asp/internal/platform/db"
+	"github.com/openasp-hu/asp/internal/platform/identity"
+	"github.com/openasp-hu/asp/internal/platform/shell"
+	"github.com/openasp-hu/asp/internal/platform/web"
+)
+
+// menu is the platform's part of the menu; modules add theirs.
+var menu = []shell.MenuEntry{
+	{Label: "menu.dashboard", Href: "/"},
+	{Label: "menu.users", Href: "/users", Permission: access.UsersRead},
+	{Label: "menu.audit", Href: "/audit", Permission: access.AuditRead},
+	{Label: "menu.tenants", Href: "/admin/tenants", Permission: access.TenantsRead},
+	{Label: "menu.account", Href: "/account"},
+}
+
+// routes registers the pages and API of the platform and of every module,
+// and returns the authenticator that must wrap them.
+func (a *App) routes(rt *web.Router, cat *web.Catalog, rend *web.Renderer) (*identity.Authenticator, error) {
+	if err := cat.Load(access.Catalog, "i18n"); err != nil {
+		return nil, err
+	}
+	secure := strings.HasPrefix(a.Cfg.BaseURL, "https://")
+	authn := &identity.Authenticator{
+		Sessions: identity.NewSessionManager(a.DB, secure),
+		Service:  a.Identity,
+		Grants:   a.Grants,
+		Registry: a.Registry,
+	}
+	login := authn.RequireLogin
+	idWeb := &identity.Web{Auth: authn, Render: rend, Issuer: "Önkormányzati ASP"}
+	if err := idWeb.Register(rt, cat); err != nil {
+		return nil, err
+	}
+	sh := &shell.Shell{
+		Tenants: a.Tenants, Render: rend, Menu: menu,
+		SetTenant: authn.SetTenant,
+		Audit: func(ctx context.Context, to, from db.TenantID) error {
+			return a.Audit.Record(ctx, to, audit.Event{Action: "tenant.switch", ObjectType: "tenant",
+				ObjectID: string(to), Result: audit.ResultOK, Detail: map[string]any{"from": string(from)}})
+		},
+	}
+	if err := sh.Register(rt, cat, login); err != nil {
+		return nil, err
+	}
+	return authn, nil
 }

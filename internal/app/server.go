@@ -32,14 +32,15 @@ func (a *App) Handler() (http.Handler, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := web.NewMetrics(reg)
 
-	mux := http.NewServeMux()
-	rt := &web.Router{Mux: mux, Renderer: rend}
-	mux.Handle("GET /static/", web.Static())
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+	// The outer mux serves what needs no session: assets and operations
+	// endpoints. Everything else goes through the authenticator.
+	outer := http.NewServeMux()
+	outer.Handle("GET /static/", web.Static())
+	outer.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
 	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+	outer.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -51,15 +52,20 @@ func (a *App) Handler() (http.Handler, error) {
 		}
 		io.WriteString(w, "ready\n")
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	outer.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+
+	mux := http.NewServeMux()
+	rt := &web.Router{Mux: mux, Renderer: rend}
 	rt.Handle("POST /lang", handleLanguage)
 	rt.Handle("/", func(w http.ResponseWriter, r *http.Request) error { return web.NotFound() })
-
-	if err := a.routes(rt); err != nil {
+	authn, err := a.routes(rt, cat, rend)
+	if err != nil {
 		return nil, err
 	}
+	outer.Handle("/", authn.Middleware(mux))
+
 	cop := http.NewCrossOriginProtection()
-	return web.Outer(cop.Handler(mux), a.Log, metrics, rend), nil
+	return web.Outer(cop.Handler(outer), a.Log, metrics, rend), nil
 }
 
 // handleLanguage remembers the chosen language and goes back to the page.

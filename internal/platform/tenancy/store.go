@@ -165,3 +165,21 @@ func (s Store) SetModules(ctx context.Context, tx bun.IDB, id db.TenantID, modul
 	}
 	return nil
 }
+
+// PhaseCounts returns how many tenants are in each onboarding phase.
+func (s Store) PhaseCounts(ctx context.Context) (map[Phase]int, int, error) {
+	var rows []struct {
+		Phase Phase `bun:"phase"`
+		N     int   `bun:"n"`
+	}
+	if err := s.DB.Reader().NewSelect().Model((*Tenant)(nil)).ColumnExpr("phase, count(*) AS n").
+		GroupExpr("phase").Scan(ctx, &rows); err != nil {
+		return nil, 0, fmt.Errorf("phase counts: %w", err)
+	}
+	m, total := map[Phase]int{}, 0
+	for _, r := range rows {
+		m[r.Phase] = r.N
+		total += r.N
+	}
+	return m, total, nil
+}

@@ -16,6 +16,14 @@ import (
 
 type requestIDKey struct{}
 
+type rendererKey struct{}
+
+// RendererFrom returns the renderer of the request, so middleware outside
+// a Router (login and permission guards) can answer with a proper page.
+func RendererFrom(r *http.Request) *Renderer {
+	return r.Context().Value(rendererKey{}).(*Renderer)
+}
+
 // RequestID returns the id of the current request ("" outside one).
 func RequestID(ctx context.Context) string {
 	id, _ := ctx.Value(requestIDKey{}).(string)
@@ -78,7 +86,8 @@ func Outer(next http.Handler, log *slog.Logger, m *Metrics, errs *Renderer) http
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := newRequestID()
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+		r = r.WithContext(context.WithValue(ctx, rendererKey{}, errs))
 		sw := &statusWriter{ResponseWriter: w}
 		setSecurityHeaders(sw.Header(), r)
 		sw.Header().Set("X-Request-Id", id)

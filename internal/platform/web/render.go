@@ -125,6 +125,8 @@ func NewRenderer(cat *Catalog, log *slog.Logger) (*Renderer, error) {
 
 var funcs = template.FuncMap{
 	"join": strings.Join,
+	// list makes a list in a template: {{range list "a" "b"}}.
+	"list": func(xs ...string) []string { return xs },
 }
 
 // Register parses every page in dir of fsys as "<prefix>/<name>" (the file

@@ -137,6 +137,9 @@ $$;
 -- +goose StatementEnd
 CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change();
+-- Row triggers and RLS do not see TRUNCATE; refuse it too.
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
 
 -- The head of each chain, so appending needs no scan of the log.
 CREATE TABLE audit_heads (
@@ -156,11 +159,18 @@ CREATE POLICY tenant_read ON audit_log FOR SELECT
 CREATE POLICY tenant_append ON audit_log FOR INSERT
     WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), ''));
 
+-- The head of a chain is read, created and moved forward; never deleted.
 ALTER TABLE audit_heads ENABLE ROW LEVEL SECURITY;
 ALTER TABLE audit_heads FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON audit_heads
+CREATE POLICY tenant_read ON audit_heads FOR SELECT
+    USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), ''));
+CREATE POLICY tenant_create ON audit_heads FOR INSERT
+    WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), ''));
+CREATE POLICY tenant_advance ON audit_heads FOR UPDATE
     USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), ''))
     WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), ''));
+CREATE TRIGGER audit_heads_no_truncate BEFORE TRUNCATE ON audit_heads
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
 
 -- +goose Down
 DROP TABLE audit_heads;

@@ -1,0 +1,114 @@
+package identity
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/openasp-hu/asp/internal/platform/db"
+)
+
+// SessionStore keeps scs sessions in the sessions table. It is ours rather
+// than scs's sqlite3store/postgresstore because it reads through the
+// read pool and writes through the single SQLite writer: every page view
+// reads its session, and those reads must not queue behind writes.
+type SessionStore struct {
+	DB *db.DB
+}
+
+var _ scs.CtxStore = SessionStore{}
+
+// FindCtx returns the data of a live session.
+func (s SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	var data []byte
+	var err error
+	if s.DB.Dialect == db.Postgres {
+		err = s.DB.Reader().QueryRowContext(ctx, "SELECT data FROM sessions WHERE token = ? AND expiry > now()", token).Scan(&data)
+	} else {
+		err = s.DB.Reader().QueryRowContext(ctx, "SELECT data FROM sessions WHERE token = ? AND expiry > ?", token, unixSeconds(time.Now())).Scan(&data)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("find session: %w", err)
+	}
+	return data, true, nil
+}
+
+// CommitCtx stores a session.
+func (s SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+	var err error
+	if s.DB.Dialect == db.Postgres {
+		_, err = s.DB.Bun().ExecContext(ctx, `INSERT INTO sessions (token, data, expiry) VALUES (?, ?, ?)
+			ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry`, token, b, expiry)
+	} else {
+		_, err = s.DB.Bun().ExecContext(ctx, `INSERT INTO sessions (token, data, expiry) VALUES (?, ?, ?)
+			ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`, token, b, unixSeconds(expiry))
+	}
+	if err != nil {
+		return fmt.Errorf("commit session: %w", err)
+	}
+	return nil
+}
+
+// DeleteCtx removes a session.
+func (s SessionStore) DeleteCtx(ctx context.Context, token string) error {
+	if _, err := s.DB.Bun().ExecContext(ctx, "DELETE FROM sessions WHERE token = ?", token); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// Find, Commit and Delete satisfy scs.Store; scs calls the Ctx variants.
+func (s SessionStore) Find(token string) ([]byte, bool, error) {
+	return s.FindCtx(context.Background(), token)
+}
+func (s SessionStore) Commit(token string, b []byte, expiry time.Time) error {
+	return s.CommitCtx(context.Background(), token, b, expiry)
+}
+func (s SessionStore) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }
+
+// DeleteExpired removes sessions past their expiry; the app runs it
+// periodically.
+func (s SessionStore) DeleteExpired(ctx context.Context) (int64, error) {
+	var res sql.Result
+	var err error
+	if s.DB.Dialect == db.Postgres {
+		res, err = s.DB.Bun().ExecContext(ctx, "DELETE FROM sessions WHERE expiry < now()")
+	} else {
+		res, err = s.DB.Bun().ExecContext(ctx, "DELETE FROM sessions WHERE expiry < ?", unixSeconds(time.Now()))
+	}
+	if err != nil {
+		return 0, fmt.Errorf("delete expired sessions: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+func unixSeconds(t time.Time) float64 { return float64(t.UnixMicro()) / 1e6 }
+
+// Session lifetimes: a clerk's session ends after 30 idle minutes or 10
+// hours (a working day) whatever she does.
+const (
+	SessionIdleTimeout = 30 * time.Minute
+	SessionLifetime    = 10 * time.Hour
+	SessionCookie      = "asp_session"
+)
+
+// NewSessionManager returns the scs manager the web layer uses.
+func NewSessionManager(d *db.DB, secureCookie bool) *scs.SessionManager {
+	sm := scs.New()
+	sm.Store = SessionStore{DB: d}
+	sm.IdleTimeout = SessionIdleTimeout
+	sm.Lifetime = SessionLifetime
+	sm.Cookie.Name = SessionCookie
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = 2 // http.SameSiteLaxMode: the OIDC callback arrives by a cross-site GET
+	sm.Cookie.Secure = secureCookie
+	sm.Cookie.Path = "/"
+	return sm
+}
