@@ -32,6 +32,8 @@ type App struct {
 	Now      func() time.Time
 	// PasswordParams are the argon2id parameters; tests use cheap ones.
 	PasswordParams identity.PasswordParams
+
+	patterns []string // every route, once Handler has run
 }
 
 // Open opens the database and brings its schema up to date.

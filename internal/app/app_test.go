@@ -2,7 +2,7 @@ package app
 
 import (
 	"context"
-		"testing"
+	"testing"
 
 	"github.com/openasp-hu/asp/internal/platform/db/dbtest"
 	"github.com/openasp-hu/asp/internal/platform/identity"

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/openasp-hu/asp/internal/platform/access"
+	"github.com/openasp-hu/asp/internal/platform/admin"
+	"github.com/openasp-hu/asp/internal/platform/api"
 	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
 	"github.com/openasp-hu/asp/internal/platform/identity"
@@ -18,6 +20,7 @@ var menu = []shell.MenuEntry{
 	{Label: "menu.users", Href: "/users", Permission: access.UsersRead},
 	{Label: "menu.audit", Href: "/audit", Permission: access.AuditRead},
 	{Label: "menu.tenants", Href: "/admin/tenants", Permission: access.TenantsRead},
+	{Label: "menu.centre_audit", Href: "/admin/audit", Permission: access.CentreAudit},
 	{Label: "menu.account", Href: "/account"},
 }
 
@@ -50,5 +53,16 @@ func (a *App) routes(rt *web.Router, cat *web.Catalog, rend *web.Renderer) (*ide
 	if err := sh.Register(rt, cat, login); err != nil {
 		return nil, err
 	}
+	adm := &admin.Admin{
+		DB: a.DB, Tenants: a.Tenants, Grants: a.Grants, Access: a.accessService(), Registry: a.Registry,
+		Identity: a.Identity, Audit: a.Audit, Render: rend, Invalidate: sh.Invalidate,
+	}
+	if err := adm.Register(rt, cat, login); err != nil {
+		return nil, err
+	}
+	if err := cat.Load(api.Catalog, "i18n"); err != nil {
+		return nil, err
+	}
+	rt.Mux.Handle("GET /api/v1/openapi.json", api.Handler())
 	return authn, nil
 }

@@ -63,6 +63,7 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	outer.Handle("/", authn.Middleware(mux))
+	a.patterns = rt.Patterns
 
 	cop := http.NewCrossOriginProtection()
 	return web.Outer(cop.Handler(outer), a.Log, metrics, rend), nil

@@ -74,9 +74,10 @@ type calendarEntry struct {
 	pair   int64 // day number of the paired date, for swaps
 }
 
-// Calendar is a working-day calendar. The zero value is not usable; use the
-// package-level functions (which use the embedded table) or
-// ParseCalendarCSV for a newer table.
+// Calendar is a working-day calendar. The package-level functions use the
+// one built from the embedded table; ParseCalendarCSV builds one from a newer
+// table. The zero Calendar knows only the computed holidays of the current
+// law, and no swaps.
 type Calendar struct {
 	special      map[int64]calendarEntry // by day number
 	firstYear    int                     // first year of the table
@@ -102,7 +103,7 @@ var defaultCalendar = sync.OnceValues(func() (*Calendar, error) {
 })
 
 // rulesOnlyCalendar has no table: every year uses the computed holidays.
-var rulesOnlyCalendar = &Calendar{special: map[int64]calendarEntry{}, firstYear: 1, lastYear: 0, firstDay: 1, lastDay: 0}
+var rulesOnlyCalendar = &Calendar{}
 
 // LoadCalendar returns the calendar built from the embedded table, or the
 // error that prevented reading it.
@@ -237,7 +238,7 @@ func (c *Calendar) Day(d Date) DayInfo {
 // entry looks up day number n in the table, or in the computed holidays
 // for years the table does not cover.
 func (c *Calendar) entry(n int64) (calendarEntry, bool) {
-	if n >= c.firstDay && n <= c.lastDay {
+	if c.special != nil && n >= c.firstDay && n <= c.lastDay {
 		e, ok := c.special[n]
 		return e, ok
 	}

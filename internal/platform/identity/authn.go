@@ -189,7 +189,8 @@ func RequireTenant(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := access.PrincipalFrom(r.Context())
 		if p == nil || p.Tenant == "" {
-			if web.IsAPI(r) || p == nil {
+			// Nobody to switch to (the operating centre, a resident): refuse.
+			if web.IsAPI(r) || p == nil || len(p.Grants) == 0 {
 				web.RendererFrom(r).Error(w, r, &web.Error{Status: http.StatusForbidden, Key: "error.no_tenant"})
 				return
 			}

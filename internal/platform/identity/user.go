@@ -51,7 +51,7 @@ type User struct {
 }
 
 // Disabled reports whether the account is switched off.
-func (u *User) Disabled() bool { return u.DisabledAt != nil }
+func (u User) Disabled() bool { return u.DisabledAt != nil }
 
 // ErrUserNotFound is returned for an unknown user.
 var ErrUserNotFound = errors.New("user not found")

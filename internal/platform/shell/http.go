@@ -31,7 +31,7 @@ type dashboardData struct {
 	Links     []web.MenuItem
 	NoGrants  bool
 	Operator  bool
-	Phases    map[tenancy.Phase]int
+	Phases    map[string]int
 	Total     int
 	RoleNames map[string]string
 }
@@ -58,7 +58,10 @@ func (s *Shell) dashboard(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		d.Phases, d.Total = counts, total
+		d.Phases, d.Total = map[string]int{}, total
+		for ph, n := range counts {
+			d.Phases[string(ph)] = n
+		}
 	}
 	page := s.Render.NewPage(r, "dashboard.title", nil)
 	for _, m := range page.Shell.Menu {

@@ -11,9 +11,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/openasp-hu/asp/internal/hu"
 	"github.com/openasp-hu/asp/internal/platform/access"
 	"github.com/openasp-hu/asp/internal/platform/db"
-	"github.com/openasp-hu/asp/internal/hu"
 	"github.com/openasp-hu/asp/internal/platform/tenancy"
 	"github.com/openasp-hu/asp/internal/platform/web"
 )

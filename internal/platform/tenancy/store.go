@@ -183,3 +183,12 @@ func (s Store) PhaseCounts(ctx context.Context) (map[Phase]int, int, error) {
 	}
 	return m, total, nil
 }
+
+// IDs returns every tenant id, in order.
+func (s Store) IDs(ctx context.Context) ([]db.TenantID, error) {
+	var ids []db.TenantID
+	if err := s.DB.Reader().NewSelect().Model((*Tenant)(nil)).Column("id").OrderExpr("id").Scan(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("tenant ids: %w", err)
+	}
+	return ids, nil
+}

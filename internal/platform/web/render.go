@@ -130,10 +130,15 @@ var funcs = template.FuncMap{
 }
 
 // Register parses every page in dir of fsys as "<prefix>/<name>" (the file
-// name without .html). Each page defines "content" and may define "title".
-// The layout itself is skipped.
+// name without .html). Each page defines "content". Files whose name
+// starts with "_" are partials: parsed into every page of the prefix, not
+// pages themselves. The layout itself is skipped.
 func (r *Renderer) Register(prefix string, fsys fs.FS, dir string) error {
 	files, err := fs.Glob(fsys, path.Join(dir, "*.html"))
+	if err != nil {
+		return err
+	}
+	partials, err := fs.Glob(fsys, path.Join(dir, "_*.html"))
 	if err != nil {
 		return err
 	}
@@ -141,14 +146,14 @@ func (r *Renderer) Register(prefix string, fsys fs.FS, dir string) error {
 	defer r.mu.Unlock()
 	for _, f := range files {
 		name := prefix + "/" + strings.TrimSuffix(path.Base(f), ".html")
-		if name == "web/layout" {
+		if name == "web/layout" || strings.HasPrefix(path.Base(f), "_") {
 			continue
 		}
 		t, err := r.base.Clone()
 		if err != nil {
 			return err
 		}
-		if _, err := t.ParseFS(fsys, f); err != nil {
+		if _, err := t.ParseFS(fsys, append([]string{f}, partials...)...); err != nil {
 			return fmt.Errorf("template %s: %w", name, err)
 		}
 		if _, dup := r.pages[name]; dup {

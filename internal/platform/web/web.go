@@ -18,6 +18,9 @@ type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 type Router struct {
 	Mux      *http.ServeMux
 	Renderer *Renderer
+	// Patterns lists every route registered through Handle, for the
+	// tenant-separation coverage test.
+	Patterns []string
 }
 
 // Handle registers h for pattern ("GET /tenants/{id}"), wrapped by mws in
@@ -28,6 +31,7 @@ func (rt *Router) Handle(pattern string, h HandlerFunc, mws ...Middleware) {
 		handler = mws[i](handler)
 	}
 	rt.Mux.Handle(pattern, handler)
+	rt.Patterns = append(rt.Patterns, pattern)
 }
 
 // Middleware wraps a handler.
