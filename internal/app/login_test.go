@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
@@ -163,5 +164,27 @@ func TestSessionTokenChangesAtLogin(t *testing.T) {
 	set := p.Header.Get("Set-Cookie")
 	if !strings.Contains(set, "asp_session=") || strings.Contains(set, "planted-token") || !strings.Contains(set, "HttpOnly") || !strings.Contains(set, "SameSite=Lax") {
 		t.Errorf("login cookie = %q", set)
+	}
+}
+
+func TestIdleSessionEnds(t *testing.T) {
+	a := demoApp(t)
+	now := time.Now()
+	a.Identity.Now = func() time.Time { return now }
+	b := newBrowser(t, newServer(t, a))
+	c := demoLogin(t, "ugyintezo")
+	b.login(c.Username, c.Password, "")
+	now = now.Add(25 * time.Minute)
+	if p := b.get("/account"); p.Status != 200 {
+		t.Fatalf("after 25 idle minutes: %d", p.Status)
+	}
+	// That request counted as activity: 25 more minutes are fine too.
+	now = now.Add(25 * time.Minute)
+	if p := b.get("/account"); p.Status != 200 {
+		t.Fatalf("25 minutes after the last request: %d", p.Status)
+	}
+	now = now.Add(31 * time.Minute)
+	if p := b.get("/account"); p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, "/login") {
+		t.Errorf("after 31 idle minutes: %d %s", p.Status, p.Location)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/google/uuid"
@@ -25,6 +26,7 @@ const (
 	sessTenant      = "tenant"  // tenant she acts for
 	sessPendingUser = "mfa_uid" // password checked, second factor awaited
 	sessEnroll      = "enroll"  // must set up TOTP before anything else
+	sessLastSeen    = "seen"    // last request, for the idle timeout
 )
 
 // Authenticator finds out who makes a request: from the bearer token, or
@@ -104,6 +106,15 @@ func (a *Authenticator) principal(r *http.Request) (*access.Principal, error) {
 	raw := a.Sessions.GetString(ctx, sessUserID)
 	if raw == "" {
 		return nil, errAnonymous
+	}
+	now := a.Service.Now()
+	last := time.Unix(a.Sessions.GetInt64(ctx, sessLastSeen), 0)
+	if now.Sub(last) > SessionIdleTimeout {
+		a.Sessions.Destroy(ctx)
+		return nil, errAnonymous
+	}
+	if now.Sub(last) > sessionTouchInterval {
+		a.Sessions.Put(ctx, sessLastSeen, now.Unix())
 	}
 	id, err := uuid.Parse(raw)
 	if err != nil {

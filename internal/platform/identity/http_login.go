@@ -112,6 +112,7 @@ func (h *Web) finishLogin(w http.ResponseWriter, r *http.Request, u *User, metho
 	sm.Remove(ctx, sessPendingUser)
 	sm.Put(ctx, sessUserID, u.ID.String())
 	sm.Put(ctx, sessEpoch, u.SessionEpoch)
+	sm.Put(ctx, sessLastSeen, h.Auth.Service.Now().Unix())
 	grants, err := h.Auth.Grants.GrantMap(ctx, u.ID)
 	if err != nil {
 		return err

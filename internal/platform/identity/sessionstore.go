@@ -97,13 +97,18 @@ const (
 	SessionIdleTimeout = 30 * time.Minute
 	SessionLifetime    = 10 * time.Hour
 	SessionCookie      = "asp_session"
+	// sessionTouchInterval is how stale the last-seen time may get before
+	// it is written again; it is the precision of the idle timeout.
+	sessionTouchInterval = time.Minute
 )
 
 // NewSessionManager returns the scs manager the web layer uses.
 func NewSessionManager(d *db.DB, secureCookie bool) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = SessionStore{DB: d}
-	sm.IdleTimeout = SessionIdleTimeout
+	// No sm.IdleTimeout: scs would then rewrite the session on every
+	// request. The Authenticator keeps the idle timeout itself and writes
+	// the session at most once a minute (sessionTouchInterval).
 	sm.Lifetime = SessionLifetime
 	sm.Cookie.Name = SessionCookie
 	sm.Cookie.HttpOnly = true

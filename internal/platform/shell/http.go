@@ -21,6 +21,9 @@ func (s *Shell) Register(rt *web.Router, cat *web.Catalog, login web.Middleware)
 	rt.Handle("GET /{$}", s.dashboard, login)
 	rt.Handle("GET /tenants/switch", s.switchPage, login)
 	rt.Handle("POST /tenants/switch", s.switchTenant, login)
+	rt.Handle("GET /accessibility", func(w http.ResponseWriter, r *http.Request) error {
+		return s.Render.Page(w, r, "shell/accessibility", "accessibility.title", nil)
+	})
 	return nil
 }
 
@@ -88,6 +91,11 @@ func (s *Shell) switchTenant(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := access.PrincipalFrom(ctx)
 	to := db.TenantID(r.PostFormValue("tenant"))
+	if to == "" {
+		page := s.Render.NewPage(r, "switch.title", switchData{Next: r.PostFormValue("next")})
+		page.Form = &web.Form{Errors: []web.FieldError{{Field: "tenant", Message: page.T("switch.choose")}}}
+		return s.Render.Render(w, r, http.StatusUnprocessableEntity, "shell/switch", page)
+	}
 	if _, ok := p.Grants[to]; !ok {
 		return web.NotFound()
 	}

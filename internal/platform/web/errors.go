@@ -84,6 +84,7 @@ func (r *Renderer) Error(w http.ResponseWriter, req *http.Request, err error) {
 		return
 	}
 	page := r.NewPage(req, "error.title", map[string]any{"Status": e.Status, "Message": title})
+	page.Title = title
 	if len(e.Fields) > 0 {
 		page.Form = &Form{Errors: e.Fields}
 	}
