@@ -32,6 +32,9 @@ type App struct {
 	Now      func() time.Time
 	// PasswordParams are the argon2id parameters; tests use cheap ones.
 	PasswordParams identity.PasswordParams
+	// OIDC is the OpenID provider residents and businesses log in through
+	// (KAÜ); nil leaves that login off.
+	OIDC *identity.OIDCConfig
 
 	patterns []string // every route, once Handler has run
 }

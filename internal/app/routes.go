@@ -42,6 +42,11 @@ func (a *App) routes(rt *web.Router, cat *web.Catalog, rend *web.Renderer) (*ide
 	if err := idWeb.Register(rt, cat); err != nil {
 		return nil, err
 	}
+	if a.OIDC != nil {
+		if err := idWeb.RegisterOIDC(rt, *a.OIDC); err != nil {
+			return nil, err
+		}
+	}
 	sh := &shell.Shell{
 		Tenants: a.Tenants, Render: rend, Menu: menu,
 		SetTenant: authn.SetTenant,

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"time"
+
+	"github.com/openasp-hu/asp/internal/platform/identity"
 )
 
 func cmdServe(ctx context.Context, args []string, out, logOut io.Writer) error {
@@ -23,6 +26,9 @@ func cmdServe(ctx context.Context, args []string, out, logOut io.Writer) error {
 		return err
 	}
 	defer a.Close()
+	if oc, ok := identity.OIDCConfigFromEnv(a.baseURL(cfg.Addr)); ok {
+		a.OIDC = &oc
+	}
 	if err := a.EnsureTenants(ctx); err != nil {
 		return err
 	}
@@ -33,6 +39,9 @@ func cmdServe(ctx context.Context, args []string, out, logOut io.Writer) error {
 		}
 		printDemoLogins(out, logins)
 	}
+	// The import and the demo's password hashes (64 MiB each) leave garbage
+	// behind; hand it back now rather than idle on it.
+	debug.FreeOSMemory()
 	return a.Serve(ctx, func(addr string) {
 		a.Log.Info("ready", "addr", addr, "database", a.DB.Describe(), "startup", time.Since(start).Round(time.Millisecond))
 		fmt.Fprintf(out, "Az ASP szolgáltatás fut / the ASP service is running: %s\n", a.baseURL(addr))

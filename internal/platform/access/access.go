@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -62,6 +63,9 @@ type Registry struct {
 	perms map[Permission]bool
 	roles map[string]Role
 	order []string
+	// sets caches the permission set of each combination of roles seen:
+	// every request needs one, and people share few combinations.
+	sets sync.Map // string (role names joined) → map[Permission]bool
 }
 
 // NewRegistry returns a registry holding the platform's own permissions
@@ -133,6 +137,21 @@ func (r *Registry) Roles(scope Scope) []Role {
 		}
 	}
 	return out
+}
+
+// PermissionSet returns the union of the permissions of the named roles
+// as a set. The set is shared: callers must not change it.
+func (r *Registry) PermissionSet(roleNames []string) map[Permission]bool {
+	key := strings.Join(roleNames, ",")
+	if s, ok := r.sets.Load(key); ok {
+		return s.(map[Permission]bool)
+	}
+	set := map[Permission]bool{}
+	for _, p := range r.Permissions(roleNames) {
+		set[p] = true
+	}
+	r.sets.Store(key, set)
+	return set
 }
 
 // Permissions returns the union of the permissions of the named roles,

@@ -32,13 +32,11 @@ func NewPrincipal(reg *Registry, p Principal) *Principal {
 	if _, ok := p.Grants[p.Tenant]; !ok {
 		p.Tenant = ""
 	}
-	p.perms = map[Permission]bool{}
-	for _, perm := range reg.Permissions(p.Grants[p.Tenant]) {
-		p.perms[perm] = true
+	roles := p.Grants[p.Tenant]
+	if len(p.OperatorRoles) > 0 {
+		roles = append(append([]string{}, roles...), p.OperatorRoles...)
 	}
-	for _, perm := range reg.Permissions(p.OperatorRoles) {
-		p.perms[perm] = true
-	}
+	p.perms = reg.PermissionSet(roles)
 	return &p
 }
 

@@ -81,6 +81,7 @@ func (s Store) Add(ctx context.Context, tx bun.IDB, g Grant) error {
 		}
 		return fmt.Errorf("grant %s on %s to %s: %w", g.Role, g.TenantID, g.UserID, err)
 	}
+	Changed()
 	return nil
 }
 
@@ -94,7 +95,33 @@ func (s Store) Remove(ctx context.Context, tx bun.IDB, tenant db.TenantID, user 
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrNoSuchGrant
 	}
+	Changed()
 	return nil
+}
+
+// Roles returns a user's tenant grants and operating-centre roles in one
+// query: the authenticator needs both on every request.
+func (s Store) Roles(ctx context.Context, user uuid.UUID) (map[db.TenantID][]string, []string, error) {
+	var rows []struct {
+		TenantID db.TenantID `bun:"tenant_id"`
+		Role     string      `bun:"role"`
+	}
+	err := s.DB.Reader().NewRaw(`SELECT tenant_id, role FROM grants WHERE user_id = ?
+		UNION ALL SELECT '' AS tenant_id, role FROM operator_roles WHERE user_id = ?
+		ORDER BY 1, 2`, user, user).Scan(ctx, &rows)
+	if err != nil {
+		return nil, nil, fmt.Errorf("roles of %s: %w", user, err)
+	}
+	grants := map[db.TenantID][]string{}
+	var ops []string
+	for _, r := range rows {
+		if r.TenantID == "" {
+			ops = append(ops, r.Role)
+		} else {
+			grants[r.TenantID] = append(grants[r.TenantID], r.Role)
+		}
+	}
+	return grants, ops, nil
 }
 
 // OperatorRoles returns the operating-centre roles of a user.
@@ -115,5 +142,6 @@ func (s Store) AddOperatorRole(ctx context.Context, tx bun.IDB, r OperatorRole) 
 		}
 		return fmt.Errorf("operator role %s to %s: %w", r.Role, r.UserID, err)
 	}
+	Changed()
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -37,6 +38,69 @@ type Authenticator struct {
 	Service  *Service
 	Grants   access.Store
 	Registry *access.Registry
+
+	cache principalCache
+}
+
+// PrincipalCacheTTL is how long a user's account and roles, once read,
+// serve further requests without a query. A change made by this process
+// invalidates them at once (access.Changed); another instance sees it
+// within this time. See docs/decisions/0002.
+const PrincipalCacheTTL = 2 * time.Second
+
+type principalEntry struct {
+	user    User
+	grants  map[db.TenantID][]string
+	ops     []string
+	version uint64
+	at      time.Time
+}
+
+type principalCache struct {
+	mu      sync.Mutex
+	entries map[uuid.UUID]principalEntry
+}
+
+// maxCachedPrincipals bounds the cache; when full it starts afresh.
+const maxCachedPrincipals = 10000
+
+func (c *principalCache) get(id uuid.UUID, now time.Time) (principalEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[id]
+	if !ok || e.version != access.Version() || now.Sub(e.at) > PrincipalCacheTTL || now.Before(e.at) {
+		return principalEntry{}, false
+	}
+	return e, true
+}
+
+func (c *principalCache) put(id uuid.UUID, e principalEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) >= maxCachedPrincipals {
+		c.entries = map[uuid.UUID]principalEntry{}
+	}
+	c.entries[id] = e
+}
+
+// load returns a user's account and roles, from the cache when fresh.
+func (a *Authenticator) load(ctx context.Context, id uuid.UUID) (principalEntry, error) {
+	now := time.Now()
+	if e, ok := a.cache.get(id, now); ok {
+		return e, nil
+	}
+	v := access.Version()
+	u, err := a.Service.Users.ByID(ctx, id)
+	if err != nil {
+		return principalEntry{}, err
+	}
+	grants, ops, err := a.Grants.Roles(ctx, id)
+	if err != nil {
+		return principalEntry{}, err
+	}
+	e := principalEntry{user: u, grants: grants, ops: ops, version: v, at: now}
+	a.cache.put(id, e)
+	return e, nil
 }
 
 // Middleware loads the session (scs) and the principal.
@@ -120,7 +184,7 @@ func (a *Authenticator) principal(r *http.Request) (*access.Principal, error) {
 	if err != nil {
 		return nil, errAnonymous
 	}
-	u, err := a.Service.Users.ByID(ctx, id)
+	e, err := a.load(ctx, id)
 	if errors.Is(err, ErrUserNotFound) {
 		a.Sessions.Destroy(ctx)
 		return nil, errAnonymous
@@ -128,18 +192,11 @@ func (a *Authenticator) principal(r *http.Request) (*access.Principal, error) {
 	if err != nil {
 		return nil, err
 	}
+	u, grants, ops := e.user, e.grants, e.ops
 	if u.Disabled() || u.SessionEpoch != a.Sessions.GetInt(ctx, sessEpoch) {
 		// Logged out everywhere, or switched off: this session is over.
 		a.Sessions.Destroy(ctx)
 		return nil, errAnonymous
-	}
-	grants, err := a.Grants.GrantMap(ctx, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	ops, err := a.Grants.OperatorRoles(ctx, u.ID)
-	if err != nil {
-		return nil, err
 	}
 	return access.NewPrincipal(a.Registry, access.Principal{
 		UserID: u.ID, Username: u.Username, Name: u.DisplayName, Kind: string(u.Kind),

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
+	"github.com/openasp-hu/asp/internal/platform/access"
 	"github.com/openasp-hu/asp/internal/platform/db"
 )
 
@@ -123,6 +124,7 @@ func (s Users) Insert(ctx context.Context, tx bun.IDB, u *User) error {
 		}
 		return fmt.Errorf("insert user %s: %w", u.Username, err)
 	}
+	access.Changed()
 	return nil
 }
 
@@ -132,5 +134,6 @@ func (s Users) Update(ctx context.Context, tx bun.IDB, u *User, columns ...strin
 	if err != nil {
 		return fmt.Errorf("update user %s: %w", u.Username, err)
 	}
+	access.Changed()
 	return nil
 }

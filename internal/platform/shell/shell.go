@@ -58,6 +58,8 @@ type nameCache struct {
 type cachedTenant struct {
 	name    string
 	modules []string
+	tenant  tenancy.Tenant
+	office  tenancy.Office
 	at      time.Time
 }
 
@@ -84,7 +86,8 @@ func (s *Shell) tenantInfo(ctx context.Context, ids []db.TenantID) map[db.Tenant
 		if err == nil {
 			for _, t := range ts {
 				mods, _ := s.Tenants.Modules(ctx, t.ID)
-				e := cachedTenant{name: t.Name, modules: mods, at: now}
+				office, _ := s.Tenants.Office(ctx, t.OfficeID)
+				e := cachedTenant{name: t.Name, modules: mods, tenant: t, office: office, at: now}
 				s.names.entries[t.ID] = e
 				out[t.ID] = e
 			}
@@ -115,7 +118,9 @@ func (s *Shell) Frame(r *http.Request) web.Shell {
 	for _, id := range ids {
 		sh.Tenants = append(sh.Tenants, web.TenantChoice{ID: string(id), Name: info[id].name, Current: id == p.Tenant})
 	}
-	hu.SortBy(sh.Tenants, func(c web.TenantChoice) string { return c.Name })
+	if len(sh.Tenants) > 1 {
+		hu.SortBy(sh.Tenants, func(c web.TenantChoice) string { return c.Name })
+	}
 	for _, m := range s.Menu {
 		if m.Permission != "" && !p.Can(m.Permission) {
 			continue

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"html"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"path"
+	"regexp"
 	"strings"
 	"sync"
 )
@@ -28,15 +30,20 @@ type Shell struct {
 	Menu       []MenuItem
 }
 
+// CanSwitch reports whether there is another tenant to switch to.
+func (s Shell) CanSwitch() bool { return len(s.Tenants) > 1 }
+
 // TenantChoice is one entry of the tenant switcher.
 type TenantChoice struct {
 	ID, Name string
 	Current  bool
 }
 
-// MenuItem is one link of the module menu; Label is a catalog key.
+// MenuItem is one link of the module menu; Label is a catalog key, Text
+// its translation (filled by NewPage).
 type MenuItem struct {
 	Label, Href string
+	Text        string
 	Active      bool
 }
 
@@ -106,17 +113,29 @@ type Renderer struct {
 	ShellFunc func(r *http.Request) Shell
 
 	mu    sync.RWMutex
-	pages map[string]*template.Template
-	base  *template.Template
+	pages map[string]*template.Template // by "lang/prefix/name"
+	bases map[string]*template.Template // the layout, by language
 }
 
-// NewRenderer parses the layout and the platform's own pages.
+// NewRenderer parses the layout and the platform's own pages. The catalog
+// must hold the platform's messages (NewCatalog does).
 func NewRenderer(cat *Catalog, log *slog.Logger) (*Renderer, error) {
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(platformTemplates, "templates/layout.html")
+	src, err := fs.ReadFile(platformTemplates, "templates/layout.html")
 	if err != nil {
-		return nil, fmt.Errorf("layout: %w", err)
+		return nil, err
 	}
-	r := &Renderer{Catalog: cat, Log: log, pages: map[string]*template.Template{}, base: base}
+	r := &Renderer{Catalog: cat, Log: log, pages: map[string]*template.Template{}, bases: map[string]*template.Template{}}
+	for _, lang := range Languages {
+		baked, err := r.bake(lang, string(src))
+		if err != nil {
+			return nil, fmt.Errorf("layout: %w", err)
+		}
+		base, err := template.New("layout.html").Funcs(r.funcsFor(lang)).Parse(baked)
+		if err != nil {
+			return nil, fmt.Errorf("layout: %w", err)
+		}
+		r.bases[lang] = base
+	}
 	if err := r.Register("web", platformTemplates, "templates"); err != nil {
 		return nil, err
 	}
@@ -129,10 +148,55 @@ var funcs = template.FuncMap{
 	"list": func(xs ...string) []string { return xs },
 }
 
+// funcsFor returns the template functions of one language: t translates a
+// catalog key ({{t "key"}}, {{t .Label}}, {{t "key" .Arg}}).
+func (r *Renderer) funcsFor(lang string) template.FuncMap {
+	m := template.FuncMap{"t": func(key string, args ...any) string { return r.Catalog.T(lang, key, args...) }}
+	for k, v := range funcs {
+		m[k] = v
+	}
+	return m
+}
+
+// constT matches a translation of a constant key with no arguments.
+var constT = regexp.MustCompile(`\{\{t "([A-Za-z0-9_.\-]+)"\}\}`)
+
+// bake writes the translations of constant keys into a template's source,
+// so each language's pages carry their fixed texts as plain text and a
+// page view spends no function call on them. (Every action in an
+// html/template costs reflection calls; most of a page's are fixed
+// labels.) The catalog of a package must be loaded before its templates
+// are registered; the i18n tests check that every key exists.
+func (r *Renderer) bake(lang, src string) (string, error) {
+	var missing []string
+	out := constT.ReplaceAllStringFunc(src, func(m string) string {
+		key := constT.FindStringSubmatch(m)[1]
+		if !r.Catalog.Has(lang, key) {
+			missing = append(missing, key)
+			return m
+		}
+		tr := r.Catalog.T(lang, key)
+		if strings.Contains(tr, "{{") {
+			return m
+		}
+		return html.EscapeString(tr)
+	})
+	// The page's language is fixed per copy too.
+	other := English
+	if lang == English {
+		other = Hungarian
+	}
+	out = strings.NewReplacer("{{.Lang}}", lang, "{{.OtherLang}}", other).Replace(out)
+	if len(missing) > 0 {
+		return "", fmt.Errorf("no %s text for %s (is the catalog loaded before the templates?)", lang, strings.Join(missing, ", "))
+	}
+	return out, nil
+}
+
 // Register parses every page in dir of fsys as "<prefix>/<name>" (the file
-// name without .html). Each page defines "content". Files whose name
-// starts with "_" are partials: parsed into every page of the prefix, not
-// pages themselves. The layout itself is skipped.
+// name without .html), once per language. Each page defines "content".
+// Files whose name starts with "_" are partials: parsed into every page of
+// the prefix, not pages themselves. The layout itself is skipped.
 func (r *Renderer) Register(prefix string, fsys fs.FS, dir string) error {
 	files, err := fs.Glob(fsys, path.Join(dir, "*.html"))
 	if err != nil {
@@ -149,17 +213,29 @@ func (r *Renderer) Register(prefix string, fsys fs.FS, dir string) error {
 		if name == "web/layout" || strings.HasPrefix(path.Base(f), "_") {
 			continue
 		}
-		t, err := r.base.Clone()
-		if err != nil {
-			return err
+		for _, lang := range Languages {
+			t, err := r.bases[lang].Clone()
+			if err != nil {
+				return err
+			}
+			for _, file := range append([]string{f}, partials...) {
+				src, err := fs.ReadFile(fsys, file)
+				if err != nil {
+					return err
+				}
+				baked, err := r.bake(lang, string(src))
+				if err != nil {
+					return fmt.Errorf("template %s: %w", file, err)
+				}
+				if _, err := t.New(path.Base(file)).Parse(baked); err != nil {
+					return fmt.Errorf("template %s (%s): %w", name, file, err)
+				}
+			}
+			if _, dup := r.pages[lang+"/"+name]; dup {
+				return fmt.Errorf("template %s registered twice", name)
+			}
+			r.pages[lang+"/"+name] = t
 		}
-		if _, err := t.ParseFS(fsys, append([]string{f}, partials...)...); err != nil {
-			return fmt.Errorf("template %s: %w", name, err)
-		}
-		if _, dup := r.pages[name]; dup {
-			return fmt.Errorf("template %s registered twice", name)
-		}
-		r.pages[name] = t
 	}
 	return nil
 }
@@ -169,6 +245,9 @@ func (r *Renderer) NewPage(req *http.Request, titleKey string, data any) *Page {
 	p := &Page{Lang: RequestLang(req), Data: data, Path: req.URL.Path, RequestID: RequestID(req.Context()), cat: r.Catalog}
 	if r.ShellFunc != nil {
 		p.Shell = r.ShellFunc(req)
+		for i := range p.Shell.Menu {
+			p.Shell.Menu[i].Text = p.T(p.Shell.Menu[i].Label)
+		}
 	}
 	p.Title = p.T(titleKey)
 	return p
@@ -178,13 +257,19 @@ func (r *Renderer) NewPage(req *http.Request, titleKey string, data any) *Page {
 // first, so a template error becomes a clean error page, not half a page.
 func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, name string, p *Page) error {
 	r.mu.RLock()
-	t, ok := r.pages[name]
+	t, ok := r.pages[p.Lang+"/"+name]
 	r.mu.RUnlock()
 	if !ok {
 		return fmt.Errorf("render: no page %q", name)
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+	buf := buffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 1<<20 { // a huge page's buffer is left to the GC
+			buf.Reset()
+			buffers.Put(buf)
+		}
+	}()
+	if err := t.ExecuteTemplate(buf, "layout.html", p); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -193,6 +278,9 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	_, err := w.Write(buf.Bytes())
 	return err
 }
+
+// buffers recycles the buffers pages are rendered into.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Page renders a page with status 200: the common case for handlers.
 func (r *Renderer) Page(w http.ResponseWriter, req *http.Request, name, titleKey string, data any) error {
