@@ -146,3 +146,40 @@ func TestClerkCannotReachAdministration(t *testing.T) {
 		}
 	}
 }
+
+func TestTemporaryPasswordMustBeChanged(t *testing.T) {
+	a := demoApp(t)
+	srv := newServer(t, a)
+	ku := demoLogin(t, "kulcs.orfu")
+	admin := newBrowser(t, srv)
+	admin.login(ku.Username, ku.Password, ku.TOTPSecret)
+	p := admin.post("/users", url.Values{"username": {"uj.kolléga"}, "display_name": {"Új Kolléga"}})
+	if p.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("a username with an accent was accepted: %d", p.Status)
+	}
+	p = admin.post("/users", url.Values{"username": {"uj.kollega"}, "display_name": {"Új Kolléga"}})
+	temp := strings.TrimSpace(tempPassword.FindStringSubmatch(p.Body)[1])
+
+	b := newBrowser(t, srv)
+	b.login("uj.kollega", temp, "")
+	if p := b.get("/"); p.Status != http.StatusSeeOther || p.Location != "/account" {
+		t.Fatalf("with a temporary password / = %d %s, want the account page", p.Status, p.Location)
+	}
+	if p := b.get("/account"); !strings.Contains(p.Body, `data-testid="must-change"`) {
+		t.Error("the account page does not say why")
+	}
+	if p := b.post("/account/password", url.Values{"current": {temp}, "password": {temp}, "password_again": {temp}}); p.Status != http.StatusUnprocessableEntity {
+		t.Errorf("keeping the temporary password: %d", p.Status)
+	}
+	np := "Sajat-Uj-Jelszo-2026"
+	if p := b.post("/account/password", url.Values{"current": {temp}, "password": {np}, "password_again": {np}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("change: %d %s", p.Status, p.Body)
+	}
+	if p := b.get("/"); p.Status != 200 {
+		t.Errorf("after the change / = %d", p.Status)
+	}
+	u, _ := a.Identity.Users.ByUsername(context.Background(), "uj.kollega")
+	if u.MustChangePassword {
+		t.Error("must_change_password still set")
+	}
+}

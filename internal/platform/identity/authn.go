@@ -28,6 +28,7 @@ const (
 	sessPendingUser = "mfa_uid" // password checked, second factor awaited
 	sessEnroll      = "enroll"  // must set up TOTP before anything else
 	sessLastSeen    = "seen"    // last request, for the idle timeout
+	sessMustChange  = "chpw"    // signed in with a temporary password
 )
 
 // Authenticator finds out who makes a request: from the bearer token, or
@@ -230,6 +231,17 @@ func (a *Authenticator) RequireLogin(next http.Handler) http.Handler {
 		}
 		if !p.ViaToken && a.MustEnroll(r.Context()) && r.URL.Path != "/account/totp" {
 			http.Redirect(w, r, "/account/totp", http.StatusSeeOther)
+			return
+		}
+		// A temporary password (set by a key user or the operator) must be
+		// replaced before anything else.
+		if !p.ViaToken && a.Sessions.GetBool(r.Context(), sessMustChange) &&
+			r.URL.Path != "/account" && r.URL.Path != "/account/password" && r.URL.Path != "/account/totp" {
+			if web.IsAPI(r) {
+				web.RendererFrom(r).Error(w, r, &web.Error{Status: http.StatusForbidden, Key: "error.password_change_required"})
+				return
+			}
+			http.Redirect(w, r, "/account", http.StatusSeeOther)
 			return
 		}
 		next.ServeHTTP(w, r)

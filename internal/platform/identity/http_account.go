@@ -16,6 +16,7 @@ import (
 type accountData struct {
 	User        User
 	TOTPEnabled bool
+	MustChange  bool
 }
 
 func (h *Web) currentUser(r *http.Request) (User, error) {
@@ -31,7 +32,8 @@ func (h *Web) account(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := h.Render.NewPage(r, "account.title", accountData{User: u, TOTPEnabled: u.TOTPEnabled})
+	p := h.Render.NewPage(r, "account.title", accountData{User: u, TOTPEnabled: u.TOTPEnabled,
+		MustChange: h.Auth.Sessions.GetBool(r.Context(), sessMustChange)})
 	p.Flash = flash(p, r.URL.Query().Get("done"))
 	return h.Render.Render(w, r, http.StatusOK, "identity/account", p)
 }
@@ -51,7 +53,8 @@ func (h *Web) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	cur, next, again := r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("password_again")
-	page := h.Render.NewPage(r, "account.title", accountData{User: u, TOTPEnabled: u.TOTPEnabled})
+	page := h.Render.NewPage(r, "account.title", accountData{User: u, TOTPEnabled: u.TOTPEnabled,
+		MustChange: h.Auth.Sessions.GetBool(ctx, sessMustChange)})
 	fail := func(field, msg string) error {
 		page.Form = &web.Form{Errors: []web.FieldError{{Field: field, Message: msg}}}
 		return h.Render.Render(w, r, http.StatusUnprocessableEntity, "identity/account", page)
@@ -62,6 +65,9 @@ func (h *Web) changePassword(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !ok {
 		return fail("current", page.T("account.wrong_current"))
+	}
+	if next == cur {
+		return fail("password", page.T("account.same_password"))
 	}
 	if next != again {
 		return fail("password_again", page.T("account.mismatch"))
@@ -75,6 +81,10 @@ func (h *Web) changePassword(w http.ResponseWriter, r *http.Request) error {
 			}
 			return h.Render.Render(w, r, http.StatusUnprocessableEntity, "identity/account", page)
 		}
+		return err
+	}
+	h.Auth.Sessions.Remove(ctx, sessMustChange)
+	if err := h.Auth.Sessions.RenewToken(ctx); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/account?done=password", http.StatusSeeOther)

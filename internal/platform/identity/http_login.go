@@ -113,6 +113,9 @@ func (h *Web) finishLogin(w http.ResponseWriter, r *http.Request, u *User, metho
 	sm.Put(ctx, sessUserID, u.ID.String())
 	sm.Put(ctx, sessEpoch, u.SessionEpoch)
 	sm.Put(ctx, sessLastSeen, h.Auth.Service.Now().Unix())
+	if u.MustChangePassword {
+		sm.Put(ctx, sessMustChange, true)
+	}
 	grants, err := h.Auth.Grants.GrantMap(ctx, u.ID)
 	if err != nil {
 		return err
