@@ -16,6 +16,7 @@ import (
 	"github.com/openasp-hu/asp/internal/platform/db"
 	"github.com/openasp-hu/asp/internal/platform/identity"
 	"github.com/openasp-hu/asp/internal/platform/migrations"
+	"github.com/openasp-hu/asp/internal/platform/module"
 	"github.com/openasp-hu/asp/internal/platform/tenancy"
 )
 
@@ -32,6 +33,8 @@ type App struct {
 	Now      func() time.Time
 	// PasswordParams are the argon2id parameters; tests use cheap ones.
 	PasswordParams identity.PasswordParams
+	// Modules are the specialised systems; nil means modules().
+	Modules []module.Module
 	// OIDC is the OpenID provider residents and businesses log in through
 	// (KAÜ); nil leaves that login off.
 	OIDC *identity.OIDCConfig
@@ -69,6 +72,17 @@ func (a *App) init() error {
 	a.Tenants = tenancy.Store{DB: a.DB}
 	a.Grants = access.Store{DB: a.DB}
 	a.Registry = access.NewRegistry()
+	if a.Modules == nil {
+		a.Modules = modules()
+	}
+	for _, m := range a.Modules {
+		if err := m.Check(); err != nil {
+			return err
+		}
+		if err := a.Registry.Add(m.Permissions, m.Roles); err != nil {
+			return fmt.Errorf("module %s: %w", m.Name, err)
+		}
+	}
 	a.Audit = &audit.Log{DB: a.DB, Now: a.Now}
 	if a.PasswordParams == (identity.PasswordParams{}) {
 		a.PasswordParams = identity.DefaultPasswordParams()
@@ -87,7 +101,17 @@ func (a *App) init() error {
 // migrations lists the schema sets in the order they run: the platform,
 // then each module.
 func (a *App) migrations() []db.Migrations {
-	return []db.Migrations{migrations.Platform}
+	mods := a.Modules
+	if mods == nil {
+		mods = modules()
+	}
+	sets := []db.Migrations{migrations.Platform}
+	for _, m := range mods {
+		if m.Migrations != nil {
+			sets = append(sets, db.Migrations{Module: m.Name, FS: m.Migrations})
+		}
+	}
+	return sets
 }
 
 // Close releases the database.

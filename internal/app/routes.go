@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/openasp-hu/asp/internal/platform/access"
@@ -10,6 +12,7 @@ import (
 	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
 	"github.com/openasp-hu/asp/internal/platform/identity"
+	"github.com/openasp-hu/asp/internal/platform/module"
 	"github.com/openasp-hu/asp/internal/platform/shell"
 	"github.com/openasp-hu/asp/internal/platform/web"
 )
@@ -47,8 +50,15 @@ func (a *App) routes(rt *web.Router, cat *web.Catalog, rend *web.Renderer) (*ide
 			return nil, err
 		}
 	}
+	fullMenu := append([]shell.MenuEntry{}, menu[:1]...)
+	var choices []admin.ModuleChoice
+	for _, m := range a.Modules {
+		fullMenu = append(fullMenu, m.Menu...)
+		choices = append(choices, admin.ModuleChoice{Name: m.Name, Label: m.Title})
+	}
+	fullMenu = append(fullMenu, menu[1:]...)
 	sh := &shell.Shell{
-		Tenants: a.Tenants, Render: rend, Menu: menu,
+		Tenants: a.Tenants, Render: rend, Menu: fullMenu,
 		SetTenant: authn.SetTenant,
 		Audit: func(ctx context.Context, to, from db.TenantID) error {
 			return a.Audit.Record(ctx, to, audit.Event{Action: "tenant.switch", ObjectType: "tenant",
@@ -60,13 +70,33 @@ func (a *App) routes(rt *web.Router, cat *web.Catalog, rend *web.Renderer) (*ide
 	}
 	adm := &admin.Admin{
 		DB: a.DB, Tenants: a.Tenants, Grants: a.Grants, Access: a.accessService(), Registry: a.Registry,
-		Identity: a.Identity, Audit: a.Audit, Render: rend, Invalidate: sh.Invalidate,
+		Identity: a.Identity, Audit: a.Audit, Render: rend, Invalidate: sh.Invalidate, Modules: choices,
 	}
 	if err := adm.Register(rt, cat, login); err != nil {
 		return nil, err
 	}
 	if err := cat.Load(api.Catalog, "i18n"); err != nil {
 		return nil, err
+	}
+	for _, m := range a.Modules {
+		enabled := sh.RequireModule(m.Name)
+		deps := module.Deps{DB: a.DB, Render: rend, Audit: a.Audit, Login: login,
+			Tenant: func(next http.Handler) http.Handler { return login(identity.RequireTenant(enabled(next))) }}
+		if m.Catalog != nil {
+			if err := cat.Load(m.Catalog, "i18n"); err != nil {
+				return nil, fmt.Errorf("module %s: %w", m.Name, err)
+			}
+		}
+		if m.Templates != nil {
+			if err := rend.Register(m.Name, m.Templates, "templates"); err != nil {
+				return nil, fmt.Errorf("module %s: %w", m.Name, err)
+			}
+		}
+		if m.Routes != nil {
+			if err := m.Routes(rt, deps); err != nil {
+				return nil, fmt.Errorf("module %s: %w", m.Name, err)
+			}
+		}
 	}
 	rt.Mux.Handle("GET /api/v1/openapi.json", api.Handler())
 	return authn, nil

@@ -17,8 +17,12 @@ import (
 
 // separationRoutes collects every module's harness list. A module adds
 // its SeparationRoutes here when it arrives.
-func separationRoutes() []separation.Route {
-	return slices.Concat(admin.SeparationRoutes)
+func separationRoutes(a *App) []separation.Route {
+	routes := slices.Clone(admin.SeparationRoutes)
+	for _, m := range a.Modules {
+		routes = append(routes, m.SeparationRoutes...)
+	}
+	return routes
 }
 
 // tenantB sets up Aba (17376), a municipality with its own office, with a
@@ -78,7 +82,7 @@ func TestTenantSeparationHarness(t *testing.T) {
 		// Not the identifiers themselves: A sent them, and an error page may
 		// echo the path it was asked for.
 		SecretsOfB: []string{"Titkos Béla", "titkos.bela@aba.example"},
-		Routes:     separationRoutes(),
+		Routes:     separationRoutes(a),
 	})
 
 	// Nothing the harness sent changed tenant B.
@@ -101,7 +105,7 @@ func TestEveryRouteWithIdentifiersIsInTheHarness(t *testing.T) {
 		t.Fatal(err)
 	}
 	listed := map[string]bool{}
-	for _, r := range separationRoutes() {
+	for _, r := range separationRoutes(a) {
 		listed[r.Pattern] = true
 	}
 	// Routes whose parameter is not another tenant's object.

@@ -142,3 +142,18 @@ func contains(xs []string, x string) bool {
 	}
 	return false
 }
+
+// RequireModule refuses a request for a module the current tenant has not
+// enabled: 404, as if the pages did not exist there.
+func (s *Shell) RequireModule(name string) web.Middleware {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			p := access.PrincipalFrom(r.Context())
+			if p == nil || p.Tenant == "" || !contains(s.tenantInfo(r.Context(), []db.TenantID{p.Tenant})[p.Tenant].modules, name) {
+				web.RendererFrom(r).Error(w, r, web.NotFound())
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}

@@ -1,0 +1,9 @@
+package app
+
+import "github.com/openasp-hu/asp/internal/platform/module"
+
+// modules are the specialised systems this build serves, in the order
+// their migrations run. A new module adds its Module() here.
+func modules() []module.Module {
+	return []module.Module{}
+}
