@@ -263,3 +263,7 @@ func RoundToFive(f Forint) Forint {
 	}
 	return m
 }
+
+// GroupDigits writes a whole number with its thousands grouped the
+// Hungarian way, "3 178" (no-break spaces), for counts such as population.
+func GroupDigits(n int64) string { return Forint(n).Grouped() }

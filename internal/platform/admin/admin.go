@@ -151,22 +151,11 @@ func (a *Admin) mayManageAccount(ctx context.Context, actor *access.Principal, t
 	return true, nil
 }
 
-// grantableByKeyUser lists the roles a key user may give.
-func (a *Admin) grantableByKeyUser() []access.Role {
+// grantable lists the tenant roles that g gives.
+func (a *Admin) grantable(g access.Granter) []access.Role {
 	var out []access.Role
 	for _, r := range a.Registry.Roles(access.TenantScope) {
-		if r.GrantedBy == access.GrantedByKeyUser {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// grantableByOperator lists the roles the operating centre gives.
-func (a *Admin) grantableByOperator() []access.Role {
-	var out []access.Role
-	for _, r := range a.Registry.Roles(access.TenantScope) {
-		if r.GrantedBy == access.GrantedByOperator {
+		if r.GrantedBy == g {
 			out = append(out, r)
 		}
 	}

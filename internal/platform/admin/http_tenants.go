@@ -87,7 +87,7 @@ func (a *Admin) tenantData(ctx context.Context, p *access.Principal, id db.Tenan
 	if err != nil {
 		return tenantData{}, err
 	}
-	opRoles := roleNames(a.grantableByOperator())
+	opRoles := roleNames(a.grantable(access.GrantedByOperator))
 	var holders []UserRow
 	for _, row := range rows {
 		var mine []string

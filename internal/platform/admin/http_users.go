@@ -14,6 +14,17 @@ import (
 	"github.com/openasp-hu/asp/internal/platform/web"
 )
 
+// target is the user named in the path, within the current tenant's
+// scope (404 for anyone else), with the principal and the tenant.
+func (a *Admin) target(r *http.Request) (*access.Principal, tenancy.Tenant, UserRow, error) {
+	p, t, err := a.currentTenant(r)
+	if err != nil {
+		return nil, t, UserRow{}, err
+	}
+	row, err := a.userInTenant(r.Context(), t, r.PathValue("id"))
+	return p, t, row, err
+}
+
 // currentTenant is the tenant the principal acts for (RequireTenant ran).
 func (a *Admin) currentTenant(r *http.Request) (*access.Principal, tenancy.Tenant, error) {
 	p := access.PrincipalFrom(r.Context())
@@ -124,11 +135,7 @@ func (a *Admin) userPage(w http.ResponseWriter, r *http.Request) error {
 
 func (a *Admin) renderUser(w http.ResponseWriter, r *http.Request, status int, done, password string, form *web.Form) error {
 	ctx := r.Context()
-	p, t, err := a.currentTenant(r)
-	if err != nil {
-		return err
-	}
-	row, err := a.userInTenant(ctx, t, r.PathValue("id"))
+	p, t, row, err := a.target(r)
 	if err != nil {
 		return err
 	}
@@ -138,7 +145,7 @@ func (a *Admin) renderUser(w http.ResponseWriter, r *http.Request, status int, d
 	}
 	d := userData{Tenant: t, Row: row, CanManage: p.Can(access.UsersManage) && row.User.Kind == identity.Staff,
 		CanReset: canReset, Password: password, Done: done,
-		Grantable: roleNames(a.grantableByKeyUser()), OperatorOnly: roleNames(a.grantableByOperator())}
+		Grantable: roleNames(a.grantable(access.GrantedByKeyUser)), OperatorOnly: roleNames(a.grantable(access.GrantedByOperator))}
 	page := a.Render.NewPage(r, "user.title", d)
 	page.Form = form
 	if done != "" {
@@ -160,11 +167,7 @@ func (a *Admin) deniedForm(r *http.Request, err error) (*web.Form, bool) {
 func (a *Admin) changeGrant(grant bool) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
-		p, t, err := a.currentTenant(r)
-		if err != nil {
-			return err
-		}
-		row, err := a.userInTenant(ctx, t, r.PathValue("id"))
+		p, t, row, err := a.target(r)
 		if err != nil {
 			return err
 		}
@@ -203,11 +206,7 @@ func (a *Admin) userPageDone(w http.ResponseWriter, r *http.Request) error {
 // lifts a lock; the password is shown once.
 func (a *Admin) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	p, t, err := a.currentTenant(r)
-	if err != nil {
-		return err
-	}
-	row, err := a.userInTenant(ctx, t, r.PathValue("id"))
+	p, t, row, err := a.target(r)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/openasp-hu/asp/internal/hu"
 )
 
 //go:embed templates/*.html
@@ -146,6 +148,16 @@ var funcs = template.FuncMap{
 	"join": strings.Join,
 	// list makes a list in a template: {{range list "a" "b"}}.
 	"list": func(xs ...string) []string { return xs },
+	// num groups a count's thousands: {{num .Population}} → "4 416".
+	"num": func(n any) string {
+		switch x := n.(type) {
+		case int:
+			return hu.GroupDigits(int64(x))
+		case int64:
+			return hu.GroupDigits(x)
+		}
+		return fmt.Sprint(n)
+	},
 }
 
 // funcsFor returns the template functions of one language: t translates a
