@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -131,5 +133,42 @@ func TestAPIForTheOperatorAndPagination(t *testing.T) {
 	}
 	if status, users := apiGet(t, v, b.c, srv.URL, "/api/v1/tenants/11730/users", ""); status != 200 || len(users["items"].([]any)) < 2 {
 		t.Errorf("operator lists Orfű's users: %d", status)
+	}
+}
+
+var newToken = regexp.MustCompile(`data-testid="new-token">([^<]+)<`)
+
+func TestTokenMadeAndRevokedInTheBrowser(t *testing.T) {
+	a := demoApp(t)
+	srv := newServer(t, a)
+	v := openapitest.Load(t)
+	b := newBrowser(t, srv)
+	c := demoLogin(t, "ugyintezo")
+	b.login(c.Username, c.Password, "")
+	b.post("/tenants/switch", url.Values{"tenant": {"11730"}})
+	if p := b.post("/account/tokens", url.Values{"name": {""}, "days": {"30"}}); p.Status != http.StatusUnprocessableEntity {
+		t.Errorf("token without a name: %d", p.Status)
+	}
+	if p := b.post("/account/tokens", url.Values{"name": {"x"}, "days": {"7"}}); p.Status != http.StatusBadRequest {
+		t.Errorf("token with a validity not offered: %d", p.Status)
+	}
+	p := b.post("/account/tokens", url.Values{"name": {"adatszolgáltatás"}, "days": {"30"}})
+	m := newToken.FindStringSubmatch(p.Body)
+	if p.Status != http.StatusCreated || m == nil {
+		t.Fatalf("make token: %d", p.Status)
+	}
+	token := m[1]
+	if status, me := apiGet(t, v, http.DefaultClient, srv.URL, "/api/v1/me", token); status != 200 || me["tenant"].(map[string]any)["id"] != "11730" {
+		t.Fatalf("token from the browser: %d %v", status, me)
+	}
+	if list := b.get("/account/tokens"); strings.Contains(list.Body, token) {
+		t.Error("the token is shown again on the list")
+	}
+	id := token[4:16]
+	if p := b.post("/account/tokens/"+id+"/revoke", nil); p.Status != http.StatusSeeOther {
+		t.Fatalf("revoke: %d", p.Status)
+	}
+	if status, _ := apiGet(t, v, http.DefaultClient, srv.URL, "/api/v1/me", token); status != 401 {
+		t.Errorf("revoked token: %d", status)
 	}
 }

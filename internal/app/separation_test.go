@@ -18,7 +18,7 @@ import (
 // separationRoutes collects every module's harness list. A module adds
 // its SeparationRoutes here when it arrives.
 func separationRoutes(a *App) []separation.Route {
-	routes := slices.Clone(admin.SeparationRoutes)
+	routes := slices.Concat(admin.SeparationRoutes, identity.SeparationRoutes)
 	for _, m := range a.Modules {
 		routes = append(routes, m.SeparationRoutes...)
 	}
@@ -43,8 +43,19 @@ func tenantB(t *testing.T, a *App) identity.User {
 	if err := a.accessService().Grant(ctx, nil, access.GrantRequest{Tenant: "17376", User: u.ID, Role: access.RoleKeyUser}); err != nil {
 		t.Fatal(err)
 	}
+	err = a.DB.InTenant(ctx, "17376", func(ctx context.Context, tx bun.Tx) error {
+		_, tok, err := a.Identity.CreateToken(ctx, tx, u.ID, "17376", "Titkos Béla tokenje", 0)
+		tokenOfB = tok.ID
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return u
 }
+
+// tokenOfB is the id of a token tenant B's key user holds.
+var tokenOfB string
 
 func TestTenantSeparationHarness(t *testing.T) {
 	a := demoApp(t)
@@ -78,7 +89,7 @@ func TestTenantSeparationHarness(t *testing.T) {
 			{Name: "clerk for Abaliget", Client: clerk.c},
 			{Name: "token for Orfű", Client: separation.NewClient(), Token: token},
 		},
-		IDsOfB: map[string]string{"id": b.ID.String(), "ksh": "17376", "role": access.RoleKeyUser},
+		IDsOfB: map[string]string{"id": b.ID.String(), "ksh": "17376", "role": access.RoleKeyUser, "token": tokenOfB},
 		// Not the identifiers themselves: A sent them, and an error page may
 		// echo the path it was asked for.
 		SecretsOfB: []string{"Titkos Béla", "titkos.bela@aba.example"},
@@ -120,7 +131,7 @@ func TestEveryRouteWithIdentifiersIsInTheHarness(t *testing.T) {
 			t.Errorf("route %q takes an identifier but is not in any SeparationRoutes list", p)
 		}
 	}
-	if n < len(admin.SeparationRoutes) {
+	if n < len(separationRoutes(a)) {
 		t.Errorf("only %d parameterised routes registered; the router's pattern list is incomplete", n)
 	}
 	for p := range listed {

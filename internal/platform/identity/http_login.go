@@ -44,6 +44,9 @@ func (h *Web) Register(rt *web.Router, cat *web.Catalog) error {
 	rt.Handle("GET /account", h.account, login)
 	rt.Handle("POST /account/password", h.changePassword, login)
 	rt.Handle("POST /account/logout-everywhere", h.logoutEverywhere, login)
+	rt.Handle("GET /account/tokens", h.tokensPage, login)
+	rt.Handle("POST /account/tokens", h.createToken, login)
+	rt.Handle("POST /account/tokens/{token}/revoke", h.revokeToken, login)
 	rt.Handle("GET /account/totp", h.totpSetupPage, login)
 	rt.Handle("POST /account/totp", h.totpSetup, login)
 	return nil
