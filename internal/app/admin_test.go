@@ -122,7 +122,26 @@ func TestOperatorManagesTenantsButNotMunicipalData(t *testing.T) {
 	if p.Status != http.StatusUnprocessableEntity {
 		t.Errorf("operator granted a clerk role: %d", p.Status)
 	}
-	if p := b.get("/admin/audit"); p.Status != 200 || !strings.Contains(p.Body, "tenant.update") {
+	// Offices: rename one, move a municipality to another office.
+	if p := b.get("/admin/offices/h11730"); p.Status != 200 || !strings.Contains(p.Body, "Abaliget") || !strings.Contains(p.Body, "Kovács Anna") {
+		t.Errorf("office page: %d", p.Status)
+	}
+	if p := b.post("/admin/offices/h11730", url.Values{"name": {"Orfűi Közös Önkormányzati Hivatal"}}); p.Status != http.StatusSeeOther {
+		t.Errorf("rename office: %d", p.Status)
+	}
+	if o, _ := a.Tenants.Office(context.Background(), "h11730"); o.Name != "Orfűi Közös Önkormányzati Hivatal" {
+		t.Errorf("office name = %q", o.Name)
+	}
+	if p := b.post("/admin/tenants/14517/office", url.Values{"office": {"h99999"}}); p.Status != http.StatusUnprocessableEntity {
+		t.Errorf("move to an unknown office: %d", p.Status)
+	}
+	if p := b.post("/admin/tenants/14517/office", url.Values{"office": {"h17376"}}); p.Status != http.StatusSeeOther {
+		t.Errorf("move tenant: %d", p.Status)
+	}
+	if k, _ := a.Tenants.Get(context.Background(), "14517"); k.OfficeID != "h17376" {
+		t.Errorf("Kovácsszénája's office = %s", k.OfficeID)
+	}
+	if p := b.get("/admin/audit"); p.Status != 200 || !strings.Contains(p.Body, "tenant.update") || !strings.Contains(p.Body, "office.rename") {
 		t.Errorf("centre audit page: %d", p.Status)
 	}
 }

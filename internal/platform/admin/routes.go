@@ -40,6 +40,9 @@ func (a *Admin) Register(rt *web.Router, cat *web.Catalog, login web.Middleware)
 	rt.Handle("POST /admin/tenants/{ksh}/roles", a.changeOperatorRole(true), with(access.KeyUsersManage, op)...)
 	rt.Handle("POST /admin/tenants/{ksh}/roles/revoke", a.changeOperatorRole(false), with(access.KeyUsersManage, op)...)
 	rt.Handle("POST /admin/tenants/{ksh}/key-users", a.createKeyUser, with(access.KeyUsersManage, op)...)
+	rt.Handle("POST /admin/tenants/{ksh}/office", a.moveTenant, with(access.OfficesManage, op)...)
+	rt.Handle("GET /admin/offices/{office}", a.officePage, with(access.TenantsRead, op)...)
+	rt.Handle("POST /admin/offices/{office}", a.renameOffice, with(access.OfficesManage, op)...)
 	rt.Handle("GET /admin/audit", a.auditPage(true), with(access.CentreAudit, op)...)
 
 	// JSON API.
@@ -64,6 +67,9 @@ var SeparationRoutes = []separation.Route{
 	{Pattern: "POST /admin/tenants/{ksh}/roles", Form: url.Values{"username": {"titkos.bela"}, "role": {access.RoleKeyUser}}},
 	{Pattern: "POST /admin/tenants/{ksh}/roles/revoke", Form: url.Values{"username": {"titkos.bela"}, "role": {access.RoleKeyUser}}},
 	{Pattern: "POST /admin/tenants/{ksh}/key-users", Form: url.Values{"username": {"uj.kulcs"}, "display_name": {"Új Kulcs"}}},
+	{Pattern: "POST /admin/tenants/{ksh}/office", Form: url.Values{"office": {"h11730"}}},
+	{Pattern: "GET /admin/offices/{office}"},
+	{Pattern: "POST /admin/offices/{office}", Form: url.Values{"name": {"Átnevezve"}}},
 	{Pattern: "GET /api/v1/tenants/{ksh}"},
 	{Pattern: "GET /api/v1/tenants/{ksh}/users"},
 }

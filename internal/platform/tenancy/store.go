@@ -192,3 +192,28 @@ func (s Store) IDs(ctx context.Context) ([]db.TenantID, error) {
 	}
 	return ids, nil
 }
+
+// RenameOffice changes an office's name inside tx.
+func (s Store) RenameOffice(ctx context.Context, tx bun.IDB, id, name string, now time.Time) error {
+	res, err := tx.NewUpdate().Model((*Office)(nil)).Set("name = ?", name).Set("updated_at = ?", now).Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("rename office %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("office %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// MoveTenant puts a tenant under another office inside tx (a municipality
+// joins or leaves a joint office, Mötv. 85. §).
+func (s Store) MoveTenant(ctx context.Context, tx bun.IDB, id db.TenantID, officeID string, now time.Time) error {
+	res, err := tx.NewUpdate().Model((*Tenant)(nil)).Set("office_id = ?", officeID).Set("updated_at = ?", now).Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("move tenant %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("tenant %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
