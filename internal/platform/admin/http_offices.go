@@ -107,23 +107,11 @@ func (a *Admin) moveTenant(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := a.Identity.Now()
 	detail := map[string]any{"from": t.OfficeID, "to": to.ID}
-	err = a.DB.InTenant(ctx, id, func(ctx context.Context, tx bun.Tx) error {
-		if err := a.Tenants.MoveTenant(ctx, tx, id, to.ID, now.UTC()); err != nil {
-			return err
-		}
-		_, err := audit.Append(ctx, tx, id, audit.Event{Action: "tenant.move_office", ObjectType: "tenant", ObjectID: string(id),
-			Result: audit.ResultOK, Detail: detail}, now)
-		return err
+	err = a.changeTenant(ctx, id, "tenant.move_office", detail, func(ctx context.Context, tx bun.Tx) error {
+		return a.Tenants.MoveTenant(ctx, tx, id, to.ID, now.UTC())
 	})
 	if err != nil {
 		return err
-	}
-	if err := a.Audit.Record(ctx, db.OperatingCentre, audit.Event{Action: "tenant.move_office", ObjectType: "tenant",
-		ObjectID: string(id), Result: audit.ResultOK, Detail: detail}); err != nil {
-		return err
-	}
-	if a.Invalidate != nil {
-		a.Invalidate(id)
 	}
 	http.Redirect(w, r, "/admin/tenants/"+string(id)+"?done=settings", http.StatusSeeOther)
 	return nil

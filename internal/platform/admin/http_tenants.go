@@ -153,28 +153,40 @@ func (a *Admin) updateTenant(w http.ResponseWriter, r *http.Request) error {
 	now := a.Identity.Now()
 	detail := map[string]any{"connection_mode": string(set.ConnectionMode), "phase": string(set.Phase), "modules": mods,
 		"was": map[string]any{"connection_mode": string(t.ConnectionMode), "phase": string(t.Phase)}}
-	err = a.DB.InTenant(ctx, id, func(ctx context.Context, tx bun.Tx) error {
+	err = a.changeTenant(ctx, id, "tenant.update", detail, func(ctx context.Context, tx bun.Tx) error {
 		if err := a.Tenants.UpdateSettings(ctx, tx, id, set, now.UTC()); err != nil {
 			return err
 		}
-		if err := a.Tenants.SetModules(ctx, tx, id, mods, now.UTC()); err != nil {
+		return a.Tenants.SetModules(ctx, tx, id, mods, now.UTC())
+	})
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/tenants/"+string(id)+"?done=settings", http.StatusSeeOther)
+	return nil
+}
+
+// changeTenant runs the operating centre's change of a tenant: the change
+// and its entry in the tenant's chain in one transaction, then the entry
+// in the operating centre's chain, then the frame's cache is told.
+func (a *Admin) changeTenant(ctx context.Context, id db.TenantID, action string, detail map[string]any, change func(context.Context, bun.Tx) error) error {
+	ev := audit.Event{Action: action, ObjectType: "tenant", ObjectID: string(id), Result: audit.ResultOK, Detail: detail}
+	err := a.DB.InTenant(ctx, id, func(ctx context.Context, tx bun.Tx) error {
+		if err := change(ctx, tx); err != nil {
 			return err
 		}
-		_, err := audit.Append(ctx, tx, id, audit.Event{Action: "tenant.update", ObjectType: "tenant", ObjectID: string(id),
-			Result: audit.ResultOK, Detail: detail}, now)
+		_, err := audit.Append(ctx, tx, id, ev, a.Identity.Now())
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	if err := a.Audit.Record(ctx, db.OperatingCentre, audit.Event{Action: "tenant.update", ObjectType: "tenant",
-		ObjectID: string(id), Result: audit.ResultOK, Detail: detail}); err != nil {
+	if err := a.Audit.Record(ctx, db.OperatingCentre, ev); err != nil {
 		return err
 	}
 	if a.Invalidate != nil {
 		a.Invalidate(id)
 	}
-	http.Redirect(w, r, "/admin/tenants/"+string(id)+"?done=settings", http.StatusSeeOther)
 	return nil
 }
 
