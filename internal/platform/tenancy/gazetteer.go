@@ -74,10 +74,11 @@ func ParseGazetteer(r io.Reader) ([]Place, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			// A csv.ParseError names the line itself.
 			return nil, fmt.Errorf("gazetteer: %w", err)
 		}
+		line, _ := cr.FieldPos(0)
 		p, err := parsePlace(rec)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("line %d: %w", line, err))
