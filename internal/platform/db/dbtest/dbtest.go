@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"sort"
 	"testing"
 
 	"github.com/openasp-hu/asp/internal/platform/db"
@@ -133,3 +134,54 @@ func randomHex(n int) string {
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// Columns lists "table.column" for every table outside goose's own,
+// sorted, so a module's test can prove both dialects built the same
+// schema.
+func Columns(t testing.TB, d *db.DB) []string {
+	t.Helper()
+	ctx := context.Background()
+	var cols []string
+	var err error
+	switch d.Dialect {
+	case db.SQLite:
+		err = d.Bun().NewRaw(`SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p
+			WHERE m.type = 'table' AND m.name NOT LIKE 'goose%' AND m.name NOT LIKE 'sqlite%' ORDER BY 1`).Scan(ctx, &cols)
+	case db.Postgres:
+		err = d.Bun().NewRaw(`SELECT table_name || '.' || column_name FROM information_schema.columns
+			WHERE table_schema = 'public' AND table_name NOT LIKE 'goose%' ORDER BY 1`).Scan(ctx, &cols)
+	}
+	if err != nil {
+		t.Fatalf("list columns: %v", err)
+	}
+	sort.Strings(cols)
+	return cols
+}
+
+// SameSchema fails the test unless SQLite and PostgreSQL, migrated with
+// sets, have the same tables and columns. It skips without PostgreSQL.
+func SameSchema(t *testing.T, sets ...db.Migrations) {
+	t.Helper()
+	if PostgresURL() == "" {
+		t.Skip("ASP_TEST_POSTGRES_URL not set: nothing to compare SQLite with")
+	}
+	lite := Columns(t, OpenSQLite(t, sets...))
+	pg := Columns(t, OpenPostgres(t, sets...))
+	in := func(list []string, c string) bool {
+		i := sort.SearchStrings(list, c)
+		return i < len(list) && list[i] == c
+	}
+	for _, c := range lite {
+		if !in(pg, c) {
+			t.Errorf("%s is in SQLite but not in PostgreSQL", c)
+		}
+	}
+	for _, c := range pg {
+		if !in(lite, c) {
+			t.Errorf("%s is in PostgreSQL but not in SQLite", c)
+		}
+	}
+	if len(lite) == 0 {
+		t.Error("no columns: the migrations did not run")
+	}
+}

@@ -1,0 +1,231 @@
+package records
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/platform/audit"
+	"github.com/openasp-hu/asp/internal/platform/db"
+)
+
+// Service holds the registration rules.
+type Service struct {
+	Now func() time.Time
+}
+
+var _ Registrar = (*Service)(nil)
+
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+// OpenBook creates a book for a year inside the tenant transaction.
+func (s *Service) OpenBook(ctx context.Context, tx bun.Tx, code, title, prefix string, year int) (Book, error) {
+	code, title, prefix = strings.TrimSpace(code), strings.TrimSpace(title), strings.TrimSpace(prefix)
+	if code == "" || len(code) > 20 || title == "" || !prefixPattern.MatchString(prefix) {
+		return Book{}, problem("bad_book", "code", "Adjon meg kódot (legfeljebb 20 karakter), megnevezést, és legfeljebb 20 karakteres előtagot betűkből, számokból.", "Give a code (at most 20 characters), a title, and a prefix of at most 20 letters or digits.")
+	}
+	b := Book{ID: uuid.Must(uuid.NewV7()), Code: code, Year: year, Title: title, Prefix: prefix, Status: "open", NextFoszam: 1, CreatedAt: s.now().UTC()}
+	if err := insert(ctx, tx, &b); err != nil {
+		if db.IsUniqueViolation(err) {
+			return Book{}, problem("book_exists", "code", "Már van %s kódú iktatókönyv %d-re.", "There already is a book %s for %d.", code, year)
+		}
+		return Book{}, err
+	}
+	return b, appendAudit(ctx, tx, "records.book_open", "book", b.ID.String(), map[string]any{"code": code, "year": year}, s.now())
+}
+
+// currentBook returns the book of code for year, opening it from the
+// newest earlier volume at the first registration of a new year: intake
+// runs around the clock, and a document registered after midnight on
+// 1 January belongs to the new year's book (domain §2.10, §2.14 #1).
+func (s *Service) currentBook(ctx context.Context, tx bun.Tx, code string, year int) (*Book, error) {
+	b, err := bookByCode(ctx, tx, code, year)
+	if err != nil || b != nil {
+		if b != nil && b.Status != "open" {
+			return nil, errClosedBook(code, year)
+		}
+		return b, err
+	}
+	prev, err := latestBook(ctx, tx, code)
+	if err != nil {
+		return nil, err
+	}
+	if prev == nil || prev.Year > year {
+		return nil, errUnknownBook(code)
+	}
+	t, _ := db.TenantFrom(ctx)
+	// Two first registrations of the year may race; the loser's insert
+	// does nothing and both read the one book.
+	_, err = tx.NewRaw(`INSERT INTO records_books (tenant_id, id, code, year, title, prefix, status, next_foszam, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, 'open', 1, ?) ON CONFLICT (tenant_id, code, year) DO NOTHING`,
+		t, uuid.Must(uuid.NewV7()), code, year, prev.Title, prev.Prefix, s.now().UTC()).Exec(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("open book %s/%d: %w", code, year, err)
+	}
+	if b, err = bookByCode(ctx, tx, code, year); err != nil || b == nil {
+		return nil, fmt.Errorf("open book %s/%d: %w", code, year, err)
+	}
+	return b, appendAudit(ctx, tx, "records.book_open", "book", b.ID.String(), map[string]any{"code": code, "year": year, "automatic": true}, s.now())
+}
+
+// Register registers a document inside the caller's tenant transaction:
+// the number, the case, the document and the audit entry commit together
+// or not at all.
+func (s *Service) Register(ctx context.Context, tx bun.Tx, r Registration) (Document, error) {
+	if _, ok := db.TenantFrom(ctx); !ok {
+		return Document{}, db.ErrNoTenant
+	}
+	r.Subject = strings.TrimSpace(r.Subject)
+	if r.Subject == "" || len(r.Subject) > 1000 {
+		return Document{}, errNoSubject
+	}
+	if !r.Direction.Valid() {
+		return Document{}, errDirection
+	}
+	now := s.now()
+	year := hu.DateOf(now).Year // the year in Budapest decides the book
+	book, err := s.currentBook(ctx, tx, r.BookCode, year)
+	if err != nil {
+		return Document{}, err
+	}
+	c, preceding, err := s.caseFor(ctx, tx, r.Predecessor, year)
+	if err != nil {
+		return Document{}, err
+	}
+	if c != nil {
+		// A same-year follow-up goes into the predecessor's case and book.
+		if book, err = bookByID(ctx, tx, c.BookID); err != nil {
+			return Document{}, err
+		}
+		if book.Status != "open" {
+			return Document{}, errClosedBook(book.Code, book.Year)
+		}
+	} else {
+		f, err := nextFoszam(ctx, tx, book)
+		if err != nil {
+			return Document{}, err
+		}
+		c = &Case{ID: uuid.Must(uuid.NewV7()), BookID: book.ID, Foszam: f, Subject: r.Subject, NextAlszam: 1, CreatedAt: now.UTC()}
+		if preceding != nil {
+			c.PrecedingCase = &preceding.ID
+		}
+		if err := insert(ctx, tx, c); err != nil {
+			return Document{}, err
+		}
+		if preceding != nil {
+			// szerelés: the earlier year's case is joined for good.
+			preceding.MergedInto = &c.ID
+			if _, err := tx.NewUpdate().Model(preceding).Column("merged_into").WherePK().Exec(ctx); err != nil {
+				return Document{}, fmt.Errorf("join case %s: %w", preceding.ID, err)
+			}
+		}
+	}
+	a, err := nextAlszam(ctx, tx, c)
+	if err != nil {
+		return Document{}, err
+	}
+	d := Document{
+		ID: uuid.Must(uuid.NewV7()), CaseID: c.ID, Alszam: a,
+		Number:    Number{Prefix: book.Prefix, Foszam: c.Foszam, Alszam: a, Year: book.Year}.String(),
+		Direction: r.Direction, Subject: r.Subject, Partner: strings.TrimSpace(r.Partner), ExternalRef: strings.TrimSpace(r.ExternalRef),
+		RegisteredAt: now.UTC(), RegisteredBy: r.By,
+	}
+	if err := insert(ctx, tx, &d); err != nil {
+		return Document{}, err
+	}
+	detail := map[string]any{"number": d.Number, "direction": string(d.Direction)}
+	if preceding != nil {
+		detail["joined_case"] = preceding.ID.String()
+	}
+	return d, appendAudit(ctx, tx, "records.register", "document", d.ID.String(), detail, now)
+}
+
+// caseFor resolves a predecessor: a case of this year to continue, or a
+// case of an earlier year to join to a new one.
+func (s *Service) caseFor(ctx context.Context, tx bun.Tx, predecessor string, year int) (same, earlier *Case, err error) {
+	if strings.TrimSpace(predecessor) == "" {
+		return nil, nil, nil
+	}
+	n, err := ParseNumber(predecessor)
+	if err != nil {
+		var ne *NumberError
+		errors.As(err, &ne)
+		return nil, nil, &Problem{Code: "bad_number", Field: "predecessor", HU: ne.HU(), EN: ne.Error()}
+	}
+	pd, err := documentByNumber(ctx, tx, n.String())
+	if err != nil {
+		return nil, nil, err
+	}
+	if pd == nil {
+		return nil, nil, errUnknownPredecessor(n.String())
+	}
+	if pd.VoidedAt != nil {
+		return nil, nil, errVoidedPredecessor(n.String())
+	}
+	c, err := caseByID(ctx, tx, pd.CaseID)
+	if err != nil {
+		return nil, nil, err
+	}
+	// A joined case lives on in the case it was joined to.
+	for hops := 0; c.MergedInto != nil && hops < 100; hops++ {
+		if c, err = caseByID(ctx, tx, *c.MergedInto); err != nil {
+			return nil, nil, err
+		}
+	}
+	b, err := bookByID(ctx, tx, c.BookID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if b.Year == year {
+		return c, nil, nil
+	}
+	return nil, c, nil
+}
+
+// Void marks a registration invalid: it stays, with the reason, and its
+// number is never given again (Iratkr. 48. §).
+func (s *Service) Void(ctx context.Context, tx bun.Tx, number, reason, by string) (Document, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return Document{}, errNoReason
+	}
+	n, err := ParseNumber(number)
+	if err != nil {
+		var ne *NumberError
+		errors.As(err, &ne)
+		return Document{}, &Problem{Code: "bad_number", Field: "number", HU: ne.HU(), EN: ne.Error()}
+	}
+	d, err := documentByNumber(ctx, tx, n.String())
+	if err != nil {
+		return Document{}, err
+	}
+	if d == nil {
+		return Document{}, errUnknownPredecessor(n.String())
+	}
+	if d.VoidedAt != nil {
+		return Document{}, errAlreadyVoid(d.Number)
+	}
+	now := s.now().UTC()
+	d.VoidedAt, d.VoidReason = &now, reason
+	if _, err := tx.NewUpdate().Model(d).Column("voided_at", "void_reason").WherePK().Exec(ctx); err != nil {
+		return Document{}, fmt.Errorf("void %s: %w", d.Number, err)
+	}
+	return *d, appendAudit(ctx, tx, "records.void", "document", d.ID.String(), map[string]any{"number": d.Number, "reason": reason, "by": by}, now)
+}
+
+func appendAudit(ctx context.Context, tx bun.Tx, action, objType, objID string, detail map[string]any, now time.Time) error {
+	t, _ := db.TenantFrom(ctx)
+	_, err := audit.Append(ctx, tx, t, audit.Event{Action: action, ObjectType: objType, ObjectID: objID, Result: audit.ResultOK, Detail: detail}, now)
+	return err
+}

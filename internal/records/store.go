@@ -1,0 +1,103 @@
+package records
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+)
+
+// The SQL of the module lives here. Every query runs in a tenant
+// transaction: the models' TenantScoped hooks add the tenant condition,
+// and the raw counter updates name the tenant themselves.
+
+func bookByCode(ctx context.Context, tx bun.IDB, code string, year int) (*Book, error) {
+	var b Book
+	err := tx.NewSelect().Model(&b).Where("code = ? AND year = ?", code, year).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("book %s/%d: %w", code, year, err)
+	}
+	return &b, nil
+}
+
+// latestBook returns the newest book with code, of any year.
+func latestBook(ctx context.Context, tx bun.IDB, code string) (*Book, error) {
+	var b Book
+	err := tx.NewSelect().Model(&b).Where("code = ?", code).OrderExpr("year DESC").Limit(1).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("book %s: %w", code, err)
+	}
+	return &b, nil
+}
+
+// nextFoszam takes the next main number of an open book. The UPDATE locks
+// the book's row until the transaction ends (PostgreSQL), and SQLite has
+// one writer, so two registrations never get the same number; a rollback
+// undoes the increment, so none is lost.
+func nextFoszam(ctx context.Context, tx bun.IDB, b *Book) (int64, error) {
+	var n int64
+	err := tx.NewRaw(`UPDATE records_books SET next_foszam = next_foszam + 1
+		WHERE tenant_id = ? AND id = ? AND status = 'open' RETURNING next_foszam - 1`, b.TenantID, b.ID).Scan(ctx, &n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, errClosedBook(b.Code, b.Year)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("allocate főszám in %s/%d: %w", b.Code, b.Year, err)
+	}
+	return n, nil
+}
+
+// nextAlszam takes the next document number of a case, the same way.
+func nextAlszam(ctx context.Context, tx bun.IDB, c *Case) (int64, error) {
+	var n int64
+	err := tx.NewRaw(`UPDATE records_cases SET next_alszam = next_alszam + 1
+		WHERE tenant_id = ? AND id = ? RETURNING next_alszam - 1`, c.TenantID, c.ID).Scan(ctx, &n)
+	if err != nil {
+		return 0, fmt.Errorf("allocate alszám in case %s: %w", c.ID, err)
+	}
+	return n, nil
+}
+
+func documentByNumber(ctx context.Context, tx bun.IDB, number string) (*Document, error) {
+	var d Document
+	err := tx.NewSelect().Model(&d).Where("number = ?", number).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("document %s: %w", number, err)
+	}
+	return &d, nil
+}
+
+func caseByID(ctx context.Context, tx bun.IDB, id uuid.UUID) (*Case, error) {
+	var c Case
+	if err := tx.NewSelect().Model(&c).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("case %s: %w", id, err)
+	}
+	return &c, nil
+}
+
+func bookByID(ctx context.Context, tx bun.IDB, id uuid.UUID) (*Book, error) {
+	var b Book
+	if err := tx.NewSelect().Model(&b).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("book %s: %w", id, err)
+	}
+	return &b, nil
+}
+
+func insert(ctx context.Context, tx bun.IDB, model any) error {
+	if _, err := tx.NewInsert().Model(model).Exec(ctx); err != nil {
+		return fmt.Errorf("insert %T: %w", model, err)
+	}
+	return nil
+}
