@@ -5,15 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/uptrace/bun"
 
+	"github.com/openasp-hu/asp/internal/hu"
 	"github.com/openasp-hu/asp/internal/platform/access"
 	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
 	"github.com/openasp-hu/asp/internal/platform/identity"
 	"github.com/openasp-hu/asp/internal/platform/tenancy"
+	"github.com/openasp-hu/asp/internal/records"
 )
 
 // DemoLogin is one demo account, printed at start-up.
@@ -41,12 +44,12 @@ var demoUsers = []struct {
 	totp     bool
 	totpSeed string
 }{
-	{login: DemoLogin{Username: "ugyintezo", Password: "Tavaszi-Szel-2026", Who: "clerk of the Orfű joint office: Orfű, Abaliget, Husztót"},
+	{login: DemoLogin{Username: "ugyintezo", Password: "Tavaszi-Szel-2026", Who: "clerk of the Orfű joint office: registry clerk of Orfű and Abaliget, contact of Husztót"},
 		kind: identity.Staff, office: demoOffice,
-		grants: map[db.TenantID][]string{demoOrfu: {access.RoleLocalIT}, demoAbal: {access.RoleLocalIT}, demoHuszt: {access.RoleContactPerson}}},
-	{login: DemoLogin{Username: "kulcs.orfu", Password: "Mecsek-Hegy-2026", Who: "key user of Orfű (two-step sign-in)"},
+		grants: map[db.TenantID][]string{demoOrfu: {access.RoleLocalIT, "records_clerk"}, demoAbal: {access.RoleLocalIT, "records_clerk"}, demoHuszt: {access.RoleContactPerson}}},
+	{login: DemoLogin{Username: "kulcs.orfu", Password: "Mecsek-Hegy-2026", Who: "key user and head of records of Orfű (two-step sign-in)"},
 		kind: identity.Staff, office: demoOffice, totp: true, totpSeed: "JBSWY3DPEHPK3PXPORFUDEMOKULCS234",
-		grants: map[db.TenantID][]string{demoOrfu: {access.RoleKeyUser}}},
+		grants: map[db.TenantID][]string{demoOrfu: {access.RoleKeyUser, "records_manager"}}},
 	{login: DemoLogin{Username: "uzemelteto", Password: "Kozpont-Demo-2026", Who: "operating-centre administrator (two-step sign-in)"},
 		kind: identity.Operator, totp: true, totpSeed: "JBSWY3DPEHPK3PXPUZEMELTETODEMO23",
 		operator: []string{access.RoleOperatorAdmin}},
@@ -59,6 +62,9 @@ func (a *App) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 	err := a.DB.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		for _, t := range []db.TenantID{demoOrfu, demoAbal, demoHuszt} {
 			if err := a.Tenants.UpdateSettings(ctx, tx, t, tenancy.Settings{ConnectionMode: tenancy.System, Phase: tenancy.Live}, a.Now().UTC()); err != nil {
+				return err
+			}
+			if err := a.Tenants.SetModules(ctx, tx, t, a.moduleNames(), a.Now().UTC()); err != nil {
 				return err
 			}
 		}
@@ -103,9 +109,25 @@ func (a *App) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 		return nil, err
 	}
 	// The grants above are changes to municipal access: each tenant's
-	// chain records that the demo seeding made them.
+	// chain records that the demo seeding made them. Each demo
+	// municipality gets a general registration book for this year.
+	year := hu.DateOf(a.Now()).Year
 	for _, t := range []db.TenantID{demoOrfu, demoAbal, demoHuszt} {
 		if err := a.Audit.Record(ctx, t, audit.Event{ActorName: "asp serve --demo", Action: "demo.seed", ObjectType: "tenant", ObjectID: string(t), Result: audit.ResultOK}); err != nil {
+			return nil, err
+		}
+		if !slices.Contains(a.moduleNames(), "records") {
+			continue
+		}
+		err := a.DB.InTenant(audit.WithActor(ctx, audit.Actor{Name: "asp serve --demo"}), t, func(ctx context.Context, tx bun.Tx) error {
+			var n int
+			if err := tx.NewRaw("SELECT count(*) FROM records_books WHERE tenant_id = ? AND year = ?", t, year).Scan(ctx, &n); err != nil || n > 0 {
+				return err
+			}
+			_, err := (&records.Service{Now: a.Now}).OpenBook(ctx, tx, "KOZ", "Általános iktatókönyv", "", year)
+			return err
+		})
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -139,4 +161,13 @@ func printDemoLogins(out io.Writer, logins []DemoLogin) {
 	}
 	w.Flush()
 	fmt.Fprintln(out, "  (TOTP: add the secret to an authenticator app, or: oathtool --totp -b SECRET)")
+}
+
+// moduleNames lists the names of the modules this build serves.
+func (a *App) moduleNames() []string {
+	names := make([]string, len(a.Modules))
+	for i, m := range a.Modules {
+		names[i] = m.Name
+	}
+	return names
 }

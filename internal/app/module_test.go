@@ -121,6 +121,11 @@ func TestAModulePlugsIn(t *testing.T) {
 			t.Fatalf("enable notes for %s: %d", tenant, p.Status)
 		}
 	}
+	// The demo enables every module for its municipalities; take notes
+	// away from Abaliget.
+	if p := op.post("/admin/tenants/12548/settings", url.Values{"connection_mode": {"system"}, "phase": {"live"}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("disable notes for Abaliget: %d", p.Status)
+	}
 	if p := op.get("/notes"); p.Status != http.StatusForbidden {
 		t.Errorf("the operator opened a module's page: %d", p.Status)
 	}

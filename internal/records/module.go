@@ -6,6 +6,7 @@ import (
 
 	"github.com/openasp-hu/asp/internal/platform/access"
 	"github.com/openasp-hu/asp/internal/platform/module"
+	"github.com/openasp-hu/asp/internal/platform/shell"
 )
 
 //go:embed migrations
@@ -13,6 +14,9 @@ var migrationFiles embed.FS
 
 //go:embed i18n
 var catalogFiles embed.FS
+
+//go:embed templates
+var templateFiles embed.FS
 
 // Permissions of IRAT.
 const (
@@ -32,15 +36,19 @@ var roles = []access.Role{
 		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage}},
 }
 
-// Module plugs IRAT into the service. This first slice has the numbering
-// core and the Registrar; its pages come next.
+// Module plugs IRAT into the service.
 func Module() module.Module {
 	mig, _ := fs.Sub(migrationFiles, "migrations")
+	svc := &Service{}
 	return module.Module{
 		Name: "records", Code: "IRAT", Title: "records.title",
-		Migrations:  mig,
-		Catalog:     catalogFiles,
-		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage},
-		Roles:       roles,
+		Migrations:       mig,
+		Catalog:          catalogFiles,
+		Templates:        templateFiles,
+		Permissions:      []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage},
+		Roles:            roles,
+		Menu:             []shell.MenuEntry{{Label: "records.title", Href: "/records", Permission: DocumentsRead, Module: "records"}},
+		Routes:           routes(svc),
+		SeparationRoutes: SeparationRoutes,
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -100,4 +101,49 @@ func insert(ctx context.Context, tx bun.IDB, model any) error {
 		return fmt.Errorf("insert %T: %w", model, err)
 	}
 	return nil
+}
+
+// recentDocuments lists the newest registrations, optionally those whose
+// number, subject or partner contains q.
+func recentDocuments(ctx context.Context, tx bun.IDB, q string, limit int) ([]Document, error) {
+	var ds []Document
+	sel := tx.NewSelect().Model(&ds).OrderExpr("registered_at DESC, number DESC").Limit(int64(limit))
+	if q != "" {
+		like := "%" + strings.ToLower(q) + "%"
+		sel.WhereGroup(" AND ", func(s *bun.SelectQuery) *bun.SelectQuery {
+			return s.Where("lower(number) LIKE ?", like).WhereOr("lower(subject) LIKE ?", like).WhereOr("lower(partner) LIKE ?", like)
+		})
+	}
+	if err := sel.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("documents: %w", err)
+	}
+	return ds, nil
+}
+
+func documentByID(ctx context.Context, tx bun.IDB, id uuid.UUID) (*Document, error) {
+	var d Document
+	err := tx.NewSelect().Model(&d).Where("id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("document %s: %w", id, err)
+	}
+	return &d, nil
+}
+
+func caseDocuments(ctx context.Context, tx bun.IDB, caseID uuid.UUID) ([]Document, error) {
+	var ds []Document
+	if err := tx.NewSelect().Model(&ds).Where("case_id = ?", caseID).OrderExpr("alszam").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("documents of case %s: %w", caseID, err)
+	}
+	return ds, nil
+}
+
+func openBooks(ctx context.Context, tx bun.IDB) ([]Book, error) {
+	var bs []Book
+	if err := tx.NewSelect().Model(&bs).OrderExpr("year DESC, code").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("books: %w", err)
+	}
+	return bs, nil
 }

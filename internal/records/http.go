@@ -1,0 +1,259 @@
+package records
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/platform/access"
+	"github.com/openasp-hu/asp/internal/platform/audit"
+	"github.com/openasp-hu/asp/internal/platform/db"
+	"github.com/openasp-hu/asp/internal/platform/identity"
+	"github.com/openasp-hu/asp/internal/platform/module"
+	"github.com/openasp-hu/asp/internal/platform/separation"
+	"github.com/openasp-hu/asp/internal/platform/web"
+)
+
+// SeparationRoutes are IRAT's routes that take an identifier.
+var SeparationRoutes = []separation.Route{
+	{Pattern: "GET /records/documents/{id}"},
+	{Pattern: "POST /records/documents/{id}/void", Form: map[string][]string{"reason": {"teszt"}}},
+}
+
+type handlers struct {
+	svc  *Service
+	deps module.Deps
+}
+
+func routes(svc *Service) func(rt *web.Router, d module.Deps) error {
+	return func(rt *web.Router, d module.Deps) error {
+		h := &handlers{svc: svc, deps: d}
+		read := []web.Middleware{d.Tenant, identity.Require(DocumentsRead)}
+		reg := []web.Middleware{d.Tenant, identity.Require(DocumentsRegister)}
+		rt.Handle("GET /records", h.list, read...)
+		rt.Handle("GET /records/new", h.newPage, reg...)
+		rt.Handle("POST /records", h.register, reg...)
+		rt.Handle("GET /records/documents/{id}", h.document, read...)
+		rt.Handle("POST /records/documents/{id}/void", h.void, d.Tenant, identity.Require(DocumentsVoid))
+		rt.Handle("POST /records/books", h.openBook, d.Tenant, identity.Require(BooksManage))
+		return nil
+	}
+}
+
+func tenantOf(r *http.Request) db.TenantID { return access.PrincipalFrom(r.Context()).Tenant }
+
+type listData struct {
+	Query     string
+	Documents []Document
+	Books     []Book
+	CanReg    bool
+	CanBooks  bool
+	Year      int
+}
+
+// list is the registration book view: the newest registrations, or those
+// matching the search. Queries of case data are logged (Iratkr. 63. §).
+func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := access.PrincipalFrom(ctx)
+	d := listData{Query: r.URL.Query().Get("q"), CanReg: p.Can(DocumentsRegister), CanBooks: p.Can(BooksManage), Year: hu.DateOf(h.svc.now()).Year}
+	err := h.deps.DB.InTenantRead(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if d.Documents, err = recentDocuments(ctx, tx, d.Query, 100); err != nil {
+			return err
+		}
+		d.Books, err = openBooks(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if d.Query != "" {
+		if err := h.deps.Audit.Record(ctx, p.Tenant, audit.Event{Action: "records.search", Result: audit.ResultOK,
+			Detail: map[string]any{"query": d.Query, "hits": len(d.Documents)}}); err != nil {
+			return err
+		}
+	}
+	return h.deps.Render.Page(w, r, "records/list", "records.title", d)
+}
+
+type newData struct {
+	Books []Book
+}
+
+func (h *handlers) books(r *http.Request) ([]Book, error) {
+	var bs []Book
+	err := h.deps.DB.InTenantRead(r.Context(), tenantOf(r), func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		bs, err = openBooks(ctx, tx)
+		return err
+	})
+	return bs, err
+}
+
+func (h *handlers) newPage(w http.ResponseWriter, r *http.Request) error {
+	bs, err := h.books(r)
+	if err != nil {
+		return err
+	}
+	return h.deps.Render.Page(w, r, "records/new", "records.register", newData{Books: bs})
+}
+
+// register registers a document from the form and shows its number.
+func (h *handlers) register(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := access.PrincipalFrom(ctx)
+	reg := Registration{
+		BookCode: r.PostFormValue("book"), Direction: Direction(r.PostFormValue("direction")),
+		Subject: r.PostFormValue("subject"), Partner: r.PostFormValue("partner"),
+		ExternalRef: r.PostFormValue("external_ref"), Predecessor: r.PostFormValue("predecessor"), By: p.Username,
+	}
+	var doc Document
+	err := h.deps.DB.InTenant(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		doc, err = h.svc.Register(ctx, tx, reg)
+		return err
+	})
+	var prob *Problem
+	if errors.As(err, &prob) {
+		bs, berr := h.books(r)
+		if berr != nil {
+			return berr
+		}
+		page := h.deps.Render.NewPage(r, "records.register", newData{Books: bs})
+		page.Form = &web.Form{Values: map[string]string{}, Errors: []web.FieldError{{Field: prob.Field, Message: prob.Message(page.Lang)}}}
+		for _, f := range []string{"book", "direction", "subject", "partner", "external_ref", "predecessor"} {
+			page.Form.Values[f] = r.PostFormValue(f)
+		}
+		return h.deps.Render.Render(w, r, http.StatusUnprocessableEntity, "records/new", page)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/records/documents/"+doc.ID.String()+"?done=registered", http.StatusSeeOther)
+	return nil
+}
+
+type documentData struct {
+	Document Document
+	Case     Case
+	Siblings []Document
+	Preceded *Document // first document of the earlier case this one continues
+	Merged   *Document // first document of the case this case was joined to
+	CanVoid  bool
+	Done     string
+}
+
+func (h *handlers) loadDocument(ctx context.Context, tenant db.TenantID, rawID string) (documentData, error) {
+	id, err := uuid.Parse(rawID)
+	if err != nil {
+		return documentData{}, web.NotFound()
+	}
+	var d documentData
+	err = h.deps.DB.InTenantRead(ctx, tenant, func(ctx context.Context, tx bun.Tx) error {
+		doc, err := documentByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if doc == nil {
+			return web.NotFound()
+		}
+		d.Document = *doc
+		c, err := caseByID(ctx, tx, doc.CaseID)
+		if err != nil {
+			return err
+		}
+		d.Case = *c
+		if d.Siblings, err = caseDocuments(ctx, tx, c.ID); err != nil {
+			return err
+		}
+		first := func(caseID *uuid.UUID) (*Document, error) {
+			if caseID == nil {
+				return nil, nil
+			}
+			ds, err := caseDocuments(ctx, tx, *caseID)
+			if err != nil || len(ds) == 0 {
+				return nil, err
+			}
+			return &ds[0], nil
+		}
+		if d.Preceded, err = first(c.PrecedingCase); err != nil {
+			return err
+		}
+		d.Merged, err = first(c.MergedInto)
+		return err
+	})
+	return d, err
+}
+
+// document shows a registration with its case (the cover sheet's core).
+// Every view is logged.
+func (h *handlers) document(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := access.PrincipalFrom(ctx)
+	d, err := h.loadDocument(ctx, p.Tenant, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := h.deps.Audit.Record(ctx, p.Tenant, audit.Event{Action: "records.view", ObjectType: "document",
+		ObjectID: d.Document.ID.String(), Result: audit.ResultOK, Detail: map[string]any{"number": d.Document.Number}}); err != nil {
+		return err
+	}
+	d.CanVoid = p.Can(DocumentsVoid) && d.Document.VoidedAt == nil
+	if done := r.URL.Query().Get("done"); done == "registered" || done == "voided" {
+		d.Done = done
+	}
+	page := h.deps.Render.NewPage(r, "records.document", d)
+	if d.Done != "" {
+		page.Flash = page.T("records.done."+d.Done, d.Document.Number)
+	}
+	return h.deps.Render.Render(w, r, http.StatusOK, "records/document", page)
+}
+
+func (h *handlers) void(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := access.PrincipalFrom(ctx)
+	d, err := h.loadDocument(ctx, p.Tenant, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	err = h.deps.DB.InTenant(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
+		_, err := h.svc.Void(ctx, tx, d.Document.Number, r.PostFormValue("reason"), p.Username)
+		return err
+	})
+	var prob *Problem
+	if errors.As(err, &prob) {
+		d.CanVoid = d.Document.VoidedAt == nil
+		page := h.deps.Render.NewPage(r, "records.document", d)
+		page.Form = &web.Form{Errors: []web.FieldError{{Field: "reason", Message: prob.Message(page.Lang)}}}
+		return h.deps.Render.Render(w, r, http.StatusUnprocessableEntity, "records/document", page)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/records/documents/"+d.Document.ID.String()+"?done=voided", http.StatusSeeOther)
+	return nil
+}
+
+// openBook opens a book for the current year.
+func (h *handlers) openBook(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	t := tenantOf(r)
+	err := h.deps.DB.InTenant(ctx, t, func(ctx context.Context, tx bun.Tx) error {
+		_, err := h.svc.OpenBook(ctx, tx, r.PostFormValue("code"), r.PostFormValue("title"), r.PostFormValue("prefix"), hu.DateOf(h.svc.now()).Year)
+		return err
+	})
+	var prob *Problem
+	if errors.As(err, &prob) {
+		return &web.Error{Status: http.StatusUnprocessableEntity, Key: "records.book_refused", Args: []any{prob.Message(web.RequestLang(r))}}
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/records", http.StatusSeeOther)
+	return nil
+}
