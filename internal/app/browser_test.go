@@ -174,6 +174,26 @@ func TestBrowserAccessibility(t *testing.T) {
 		}
 		tb.audit("account")
 
+		// IRAT: the registration book, the form, a refused form and the
+		// registered document.
+		if st := tb.open("/records"); st != http.StatusOK {
+			t.Fatalf("records: %d", st)
+		}
+		tb.audit("records-book")
+		tb.open("/records/new")
+		tb.audit("records-new")
+		tb.press(`form[action="/records"] button[type=submit]`) // no subject
+		tb.audit("records-new-error")
+		tb.typeIn("#subject", "Fakivágási kérelem")
+		tb.typeIn("#partner", "Szabó Ilona")
+		if st := tb.press(`form[action="/records"] button[type=submit]`); st != http.StatusOK {
+			t.Fatalf("register: %d", st)
+		}
+		if got := tb.text("[data-testid=number]"); !strings.HasPrefix(got, "1-1/") {
+			t.Errorf("registered number = %q", got)
+		}
+		tb.audit("records-document")
+
 		if st := tb.open("/nincs-ilyen-oldal"); st != http.StatusNotFound {
 			t.Errorf("unknown page: %d", st)
 		}

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/openasp-hu/asp/internal/hu"
 )
@@ -148,6 +149,18 @@ var funcs = template.FuncMap{
 	"join": strings.Join,
 	// list makes a list in a template: {{range list "a" "b"}}.
 	"list": func(xs ...string) []string { return xs },
+	// local shows a stored (UTC) time as Budapest time: {{local .At}}.
+	"local": func(v any) string {
+		switch t := v.(type) {
+		case time.Time:
+			return t.In(hu.Budapest()).Format("2006-01-02 15:04")
+		case *time.Time:
+			if t != nil {
+				return t.In(hu.Budapest()).Format("2006-01-02 15:04")
+			}
+		}
+		return ""
+	},
 	// num groups a count's thousands: {{num .Population}} → "4 416".
 	"num": func(n any) string {
 		switch x := n.(type) {
