@@ -25,13 +25,14 @@ var SeparationRoutes = []separation.Route{
 }
 
 type handlers struct {
-	svc  *Service
-	deps module.Deps
+	svc   *Service
+	batch *Batcher
+	deps  module.Deps
 }
 
 func routes(svc *Service) func(rt *web.Router, d module.Deps) error {
 	return func(rt *web.Router, d module.Deps) error {
-		h := &handlers{svc: svc, deps: d}
+		h := &handlers{svc: svc, batch: &Batcher{DB: d.DB, Svc: svc}, deps: d}
 		read := []web.Middleware{d.Tenant, identity.Require(DocumentsRead)}
 		reg := []web.Middleware{d.Tenant, identity.Require(DocumentsRegister)}
 		rt.Handle("GET /records", h.list, read...)
@@ -112,12 +113,8 @@ func (h *handlers) register(w http.ResponseWriter, r *http.Request) error {
 		Subject: r.PostFormValue("subject"), Partner: r.PostFormValue("partner"),
 		ExternalRef: r.PostFormValue("external_ref"), Predecessor: r.PostFormValue("predecessor"), By: p.Username,
 	}
-	var doc Document
-	err := h.deps.DB.InTenant(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		doc, err = h.svc.Register(ctx, tx, reg)
-		return err
-	})
+	// Clerks registering at the same moment share one commit (Batcher).
+	doc, err := h.batch.Register(ctx, p.Tenant, reg)
 	var prob *Problem
 	if errors.As(err, &prob) {
 		bs, berr := h.books(r)

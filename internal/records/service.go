@@ -83,72 +83,168 @@ func (s *Service) currentBook(ctx context.Context, tx bun.Tx, code string, year 
 // the number, the case, the document and the audit entry commit together
 // or not at all.
 func (s *Service) Register(ctx context.Context, tx bun.Tx, r Registration) (Document, error) {
+	p, err := s.prepare(ctx, tx, r, nil)
+	if err != nil {
+		return Document{}, err
+	}
+	d, ev, err := s.write(ctx, tx, p)
+	if err != nil {
+		return Document{}, err
+	}
+	t, _ := db.TenantFrom(ctx)
+	_, err = audit.Append(ctx, tx, t, ev, p.now)
+	return d, err
+}
+
+// plan is a checked registration: everything is known but the numbers.
+type plan struct {
+	r         Registration
+	now       time.Time
+	book      *Book
+	same      *Case // the case a same-year follow-up continues
+	preceding *Case // the earlier year's case a new case joins
+}
+
+// prepare checks a registration and reads what it needs. A refusal
+// (*Problem) comes before anything is written, so a batch can answer it
+// and go on. books, when not nil, keeps the books already read.
+func (s *Service) prepare(ctx context.Context, tx bun.Tx, r Registration, books map[string]*Book) (plan, error) {
 	if _, ok := db.TenantFrom(ctx); !ok {
-		return Document{}, db.ErrNoTenant
+		return plan{}, db.ErrNoTenant
 	}
 	r.Subject = strings.TrimSpace(r.Subject)
 	if r.Subject == "" || len(r.Subject) > 1000 {
-		return Document{}, errNoSubject
+		return plan{}, errNoSubject
 	}
 	if !r.Direction.Valid() {
-		return Document{}, errDirection
+		return plan{}, errDirection
 	}
-	now := s.now()
-	year := hu.DateOf(now).Year // the year in Budapest decides the book
-	book, err := s.currentBook(ctx, tx, r.BookCode, year)
-	if err != nil {
-		return Document{}, err
+	p := plan{r: r, now: s.now()}
+	year := hu.DateOf(p.now).Year // the year in Budapest decides the book
+	var err error
+	if p.same, p.preceding, err = s.caseFor(ctx, tx, r.Predecessor, year); err != nil {
+		return plan{}, err
 	}
-	c, preceding, err := s.caseFor(ctx, tx, r.Predecessor, year)
-	if err != nil {
-		return Document{}, err
+	if p.same != nil {
+		// A same-year follow-up goes into the predecessor's case and book.
+		if p.book, err = bookByID(ctx, tx, p.same.BookID); err != nil {
+			return plan{}, err
+		}
+		if p.book.Status != "open" {
+			return plan{}, errClosedBook(p.book.Code, p.book.Year)
+		}
+		return p, nil
+	}
+	key := fmt.Sprintf("%s/%d", r.BookCode, year)
+	if b := books[key]; b != nil {
+		p.book = b
+		return p, nil
+	}
+	if p.book, err = s.currentBook(ctx, tx, r.BookCode, year); err != nil {
+		return plan{}, err
+	}
+	if books != nil {
+		books[key] = p.book
+	}
+	return p, nil
+}
+
+// write takes the numbers and stores the case and the document; it
+// returns the audit event to record with them.
+func (s *Service) write(ctx context.Context, tx bun.Tx, p plan) (Document, audit.Event, error) {
+	c, alszam := p.same, int64(1)
+	if c != nil {
+		a, err := nextAlszam(ctx, tx, c)
+		if err != nil {
+			return Document{}, audit.Event{}, err
+		}
+		alszam = a
+	}
+	d := Document{
+		ID: uuid.Must(uuid.NewV7()), Direction: p.r.Direction, Subject: p.r.Subject,
+		Partner: strings.TrimSpace(p.r.Partner), ExternalRef: strings.TrimSpace(p.r.ExternalRef),
+		RegisteredAt: p.now.UTC(), RegisteredBy: p.r.By,
 	}
 	if c != nil {
-		// A same-year follow-up goes into the predecessor's case and book.
-		if book, err = bookByID(ctx, tx, c.BookID); err != nil {
-			return Document{}, err
-		}
-		if book.Status != "open" {
-			return Document{}, errClosedBook(book.Code, book.Year)
+		d.CaseID, d.Alszam = c.ID, alszam
+		d.Number = Number{Prefix: p.book.Prefix, Foszam: c.Foszam, Alszam: alszam, Year: p.book.Year}.String()
+		if err := insert(ctx, tx, &d); err != nil {
+			return Document{}, audit.Event{}, err
 		}
 	} else {
-		f, err := nextFoszam(ctx, tx, book)
-		if err != nil {
-			return Document{}, err
+		// A new case's first document is alszám 1; the case counts on from 2.
+		c = &Case{ID: uuid.Must(uuid.NewV7()), BookID: p.book.ID, Subject: p.r.Subject, NextAlszam: 2, CreatedAt: p.now.UTC()}
+		c.TenantID, d.TenantID, d.CaseID = p.book.TenantID, p.book.TenantID, c.ID
+		if p.preceding != nil {
+			c.PrecedingCase = &p.preceding.ID
 		}
-		c = &Case{ID: uuid.Must(uuid.NewV7()), BookID: book.ID, Foszam: f, Subject: r.Subject, NextAlszam: 1, CreatedAt: now.UTC()}
-		if preceding != nil {
-			c.PrecedingCase = &preceding.ID
+		if err := newCaseAndDocument(ctx, tx, p.book, c, &d); err != nil {
+			return Document{}, audit.Event{}, err
 		}
-		if err := insert(ctx, tx, c); err != nil {
-			return Document{}, err
-		}
-		if preceding != nil {
+		if p.preceding != nil {
 			// szerelés: the earlier year's case is joined for good.
-			preceding.MergedInto = &c.ID
-			if _, err := tx.NewUpdate().Model(preceding).Column("merged_into").WherePK().Exec(ctx); err != nil {
-				return Document{}, fmt.Errorf("join case %s: %w", preceding.ID, err)
+			p.preceding.MergedInto = &c.ID
+			if _, err := tx.NewUpdate().Model(p.preceding).Column("merged_into").WherePK().Exec(ctx); err != nil {
+				return Document{}, audit.Event{}, fmt.Errorf("join case %s: %w", p.preceding.ID, err)
 			}
 		}
 	}
-	a, err := nextAlszam(ctx, tx, c)
-	if err != nil {
-		return Document{}, err
-	}
-	d := Document{
-		ID: uuid.Must(uuid.NewV7()), CaseID: c.ID, Alszam: a,
-		Number:    Number{Prefix: book.Prefix, Foszam: c.Foszam, Alszam: a, Year: book.Year}.String(),
-		Direction: r.Direction, Subject: r.Subject, Partner: strings.TrimSpace(r.Partner), ExternalRef: strings.TrimSpace(r.ExternalRef),
-		RegisteredAt: now.UTC(), RegisteredBy: r.By,
-	}
-	if err := insert(ctx, tx, &d); err != nil {
-		return Document{}, err
-	}
 	detail := map[string]any{"number": d.Number, "direction": string(d.Direction)}
-	if preceding != nil {
-		detail["joined_case"] = preceding.ID.String()
+	if p.preceding != nil {
+		detail["joined_case"] = p.preceding.ID.String()
 	}
-	return d, appendAudit(ctx, tx, "records.register", "document", d.ID.String(), detail, now)
+	return d, audit.Event{Action: "records.register", ObjectType: "document", ObjectID: d.ID.String(), Result: audit.ResultOK, Detail: detail}, nil
+}
+
+// writeFresh writes registrations that open new cases, book by book: the
+// main numbers are taken in one step, the cases and the documents are
+// inserted in one statement each. It fills each request's document and
+// returns their audit events, resolved in each request's context.
+func (s *Service) writeFresh(ctx context.Context, tx bun.Tx, reqs []*batchRequest, plans map[*batchRequest]plan) ([]audit.Event, error) {
+	byBook := map[uuid.UUID][]*batchRequest{}
+	var order []uuid.UUID
+	for _, r := range reqs {
+		id := plans[r].book.ID
+		if _, ok := byBook[id]; !ok {
+			order = append(order, id)
+		}
+		byBook[id] = append(byBook[id], r)
+	}
+	var evs []audit.Event
+	for _, id := range order {
+		group := byBook[id]
+		book := plans[group[0]].book
+		first, err := takeFoszams(ctx, tx, book, len(group))
+		if err != nil {
+			return nil, err
+		}
+		cases := make([]Case, len(group))
+		docs := make([]Document, len(group))
+		for i, r := range group {
+			p := plans[r]
+			f := first + int64(i)
+			cases[i] = Case{ID: uuid.Must(uuid.NewV7()), BookID: book.ID, Foszam: f, Subject: p.r.Subject, NextAlszam: 2, CreatedAt: p.now.UTC()}
+			docs[i] = Document{
+				ID: uuid.Must(uuid.NewV7()), CaseID: cases[i].ID, Alszam: 1,
+				Number:    Number{Prefix: book.Prefix, Foszam: f, Alszam: 1, Year: book.Year}.String(),
+				Direction: p.r.Direction, Subject: p.r.Subject, Partner: strings.TrimSpace(p.r.Partner), ExternalRef: strings.TrimSpace(p.r.ExternalRef),
+				RegisteredAt: p.now.UTC(), RegisteredBy: p.r.By,
+			}
+		}
+		if err := insert(ctx, tx, &cases); err != nil {
+			return nil, err
+		}
+		if err := insert(ctx, tx, &docs); err != nil {
+			return nil, err
+		}
+		for i, r := range group {
+			r.doc = docs[i]
+			ev := audit.Event{Action: "records.register", ObjectType: "document", ObjectID: docs[i].ID.String(), Result: audit.ResultOK,
+				Detail: map[string]any{"number": docs[i].Number, "direction": string(docs[i].Direction)}}
+			evs = append(evs, audit.Resolve(r.ctx, ev))
+		}
+	}
+	return evs, nil
 }
 
 // caseFor resolves a predecessor: a case of this year to continue, or a

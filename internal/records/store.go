@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 )
 
 // The SQL of the module lives here. Every query runs in a tenant
@@ -146,4 +147,72 @@ func openBooks(ctx context.Context, tx bun.IDB) ([]Book, error) {
 		return nil, fmt.Errorf("books: %w", err)
 	}
 	return bs, nil
+}
+
+// newCaseAndDocument takes the next main number of b and stores a new
+// case and its first document. On PostgreSQL it is one statement (one
+// round trip while the book's counter is locked); SQLite, which has no
+// data-modifying WITH, runs the three steps, in-process and fast. It
+// fills c.Foszam, d.Number and d.Alszam.
+func newCaseAndDocument(ctx context.Context, tx bun.IDB, b *Book, c *Case, d *Document) error {
+	prefix := ""
+	if b.Prefix != "" {
+		prefix = b.Prefix + "/"
+	}
+	if tx.Dialect().Name() != dialect.PG {
+		f, err := nextFoszam(ctx, tx, b)
+		if err != nil {
+			return err
+		}
+		c.Foszam, d.Alszam = f, 1
+		d.Number = Number{Prefix: b.Prefix, Foszam: f, Alszam: 1, Year: b.Year}.String()
+		if err := insert(ctx, tx, c); err != nil {
+			return err
+		}
+		return insert(ctx, tx, d)
+	}
+	var number string
+	err := tx.NewRaw(`WITH b AS (
+			UPDATE records_books SET next_foszam = next_foszam + 1
+			WHERE tenant_id = ? AND id = ? AND status = 'open'
+			RETURNING next_foszam - 1 AS foszam
+		), c AS (
+			INSERT INTO records_cases (tenant_id, id, book_id, foszam, subject, next_alszam, preceding_case, created_at)
+			SELECT ?, ?, ?, b.foszam, ?, 2, ?, ? FROM b
+			RETURNING foszam
+		)
+		INSERT INTO records_documents (tenant_id, id, case_id, alszam, number, direction, subject, partner, external_ref, registered_at, registered_by)
+		SELECT ?, ?, ?, 1, ? || CAST(c.foszam AS TEXT) || ?, ?, ?, ?, ?, ?, ? FROM c
+		RETURNING number`,
+		b.TenantID, b.ID,
+		b.TenantID, c.ID, b.ID, c.Subject, c.PrecedingCase, c.CreatedAt,
+		b.TenantID, d.ID, c.ID, prefix, fmt.Sprintf("-1/%d", b.Year), d.Direction, d.Subject, d.Partner, d.ExternalRef, d.RegisteredAt, d.RegisteredBy,
+	).Scan(ctx, &number)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errClosedBook(b.Code, b.Year)
+	}
+	if err != nil {
+		return fmt.Errorf("register in %s/%d: %w", b.Code, b.Year, err)
+	}
+	n, err := ParseNumber(number)
+	if err != nil {
+		return fmt.Errorf("register in %s/%d: stored number %q: %w", b.Code, b.Year, number, err)
+	}
+	c.Foszam, d.Alszam, d.Number = n.Foszam, 1, number
+	return nil
+}
+
+// takeFoszams takes k consecutive main numbers of an open book at once
+// and returns the first.
+func takeFoszams(ctx context.Context, tx bun.IDB, b *Book, k int) (int64, error) {
+	var first int64
+	err := tx.NewRaw(`UPDATE records_books SET next_foszam = next_foszam + ?
+		WHERE tenant_id = ? AND id = ? AND status = 'open' RETURNING next_foszam - ?`, k, b.TenantID, b.ID, k).Scan(ctx, &first)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, errClosedBook(b.Code, b.Year)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("allocate %d főszám in %s/%d: %w", k, b.Code, b.Year, err)
+	}
+	return first, nil
 }

@@ -45,32 +45,66 @@ func Append(ctx context.Context, tx bun.IDB, tenant db.TenantID, ev Event, now t
 		// caller's transaction, so this would wait forever.
 		return Entry{}, errors.New("audit: Append needs the tenant transaction, not the database handle")
 	}
-	e, err := newEntry(ctx, tenant, ev, now)
+	es, err := appendEntries(ctx, tx, tenant, []Event{ev}, now)
 	if err != nil {
 		return Entry{}, err
+	}
+	return es[0], nil
+}
+
+// AppendMany adds events to the tenant's chain in order, inside tx, with
+// one read and one move of the chain head: for work that records many
+// events in one transaction (a batch of registrations). The rules of
+// Append apply; resolve each event's actor (Resolve) if the events come
+// from different requests.
+func AppendMany(ctx context.Context, tx bun.IDB, tenant db.TenantID, evs []Event, now time.Time) ([]Entry, error) {
+	if len(evs) == 0 {
+		return nil, nil
+	}
+	if err := checkTenant(ctx, tenant); err != nil {
+		return nil, err
+	}
+	if _, ok := tx.(*bun.DB); ok {
+		return nil, errors.New("audit: AppendMany needs the tenant transaction, not the database handle")
+	}
+	return appendEntries(ctx, tx, tenant, evs, now)
+}
+
+func appendEntries(ctx context.Context, tx bun.IDB, tenant db.TenantID, evs []Event, now time.Time) ([]Entry, error) {
+	es := make([]Entry, len(evs))
+	for i, ev := range evs {
+		e, err := newEntry(ctx, tenant, ev, now)
+		if err != nil {
+			return nil, err
+		}
+		es[i] = e
 	}
 	h, err := lockHead(ctx, tx, tenant)
 	if err != nil {
-		return Entry{}, err
+		return nil, err
 	}
-	e.Seq = h.Seq + 1
-	e.PrevHash = h.Hash
-	e.Hash = e.ComputeHash()
-	if _, err := tx.NewInsert().Model(&e).Exec(ctx); err != nil {
-		return Entry{}, fmt.Errorf("audit: append %s to %s: %w", e.Action, tenant, err)
+	prev, seq := h.Hash, h.Seq
+	for i := range es {
+		seq++
+		es[i].Seq, es[i].PrevHash = seq, prev
+		es[i].Hash = es[i].ComputeHash()
+		prev = es[i].Hash
+	}
+	if _, err := tx.NewInsert().Model(&es).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("audit: append %d entries to %s: %w", len(es), tenant, err)
 	}
 	res, err := tx.NewUpdate().Table("audit_heads").
-		Set("seq = ?", e.Seq).
-		Set("hash = ?", e.Hash).
+		Set("seq = ?", seq).
+		Set("hash = ?", prev).
 		Where("tenant_id = ?", tenant).
 		Exec(ctx)
 	if err != nil {
-		return Entry{}, fmt.Errorf("audit: move head of %s: %w", tenant, err)
+		return nil, fmt.Errorf("audit: move head of %s: %w", tenant, err)
 	}
 	if n, err := res.RowsAffected(); err == nil && n != 1 {
-		return Entry{}, fmt.Errorf("audit: move head of %s: %d rows changed", tenant, n)
+		return nil, fmt.Errorf("audit: move head of %s: %d rows changed", tenant, n)
 	}
-	return e, nil
+	return es, nil
 }
 
 // lockHead returns the tenant's chain head, creating it (seq 0, the genesis

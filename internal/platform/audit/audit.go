@@ -223,15 +223,10 @@ const (
 	maxDetailBytes = 64 << 10
 )
 
-// newEntry builds the entry for ev without its chain position (Seq,
-// PrevHash, Hash).
-func newEntry(ctx context.Context, tenant db.TenantID, ev Event, now time.Time) (Entry, error) {
-	if !actionPattern.MatchString(ev.Action) {
-		return Entry{}, fmt.Errorf("audit: action %q is not of the form area.verb", ev.Action)
-	}
-	if !ev.Result.valid() {
-		return Entry{}, fmt.Errorf("audit: %s: result %q is not ok, denied or failed", ev.Action, ev.Result)
-	}
+// Resolve fills the event's empty actor fields from the Actor in ctx, as
+// Append does. Code that appends later, in another context (a batch),
+// resolves each event in its own request's context first.
+func Resolve(ctx context.Context, ev Event) Event {
 	if a, ok := ActorFrom(ctx); ok {
 		// ID and name belong together: never pair the event's ID with the
 		// context's name or the other way round.
@@ -245,6 +240,19 @@ func newEntry(ctx context.Context, tenant db.TenantID, ev Event, now time.Time) 
 			ev.RequestID = a.RequestID
 		}
 	}
+	return ev
+}
+
+// newEntry builds the entry for ev without its chain position (Seq,
+// PrevHash, Hash).
+func newEntry(ctx context.Context, tenant db.TenantID, ev Event, now time.Time) (Entry, error) {
+	if !actionPattern.MatchString(ev.Action) {
+		return Entry{}, fmt.Errorf("audit: action %q is not of the form area.verb", ev.Action)
+	}
+	if !ev.Result.valid() {
+		return Entry{}, fmt.Errorf("audit: %s: result %q is not ok, denied or failed", ev.Action, ev.Result)
+	}
+	ev = Resolve(ctx, ev)
 	detail, err := encodeDetail(ev.Detail)
 	if err != nil {
 		return Entry{}, fmt.Errorf("audit: %s: %w", ev.Action, err)
