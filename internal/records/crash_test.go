@@ -1,0 +1,147 @@
+package records_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/openasp-hu/asp/internal/platform/db"
+	"github.com/openasp-hu/asp/internal/platform/migrations"
+	"github.com/openasp-hu/asp/internal/records"
+)
+
+// TestHelperRegisterUntilKilled is not a test: TestAcknowledgedRegistrations
+// SurviveKill runs the test binary again with ASP_RECORDS_CRASH_DATA set,
+// and here 16 clerks register until the process is killed, printing each
+// number the moment it is acknowledged.
+func TestHelperRegisterUntilKilled(t *testing.T) {
+	dir := os.Getenv("ASP_RECORDS_CRASH_DATA")
+	if dir == "" {
+		t.Skip("only runs as the child of TestAcknowledgedRegistrationsSurviveKill")
+	}
+	d, err := db.Open(context.Background(), db.Config{DataDir: dir})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(3)
+	}
+	b := &records.Batcher{DB: d, Svc: &records.Service{}}
+	var mu sync.Mutex
+	out := bufio.NewWriter(os.Stdout)
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; ; j++ {
+				doc, err := b.Register(context.Background(), orfu, in(fmt.Sprintf("%d/%d", i, j)))
+				if err != nil {
+					fmt.Fprintln(os.Stderr, err)
+					os.Exit(3)
+				}
+				mu.Lock()
+				fmt.Fprintln(out, doc.Number)
+				out.Flush()
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// Killing the process under load loses nothing that was acknowledged, and
+// the numbers stay gapless (domain §2.4; the fault test).
+func TestAcknowledgedRegistrationsSurviveKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a process")
+	}
+	dir := t.TempDir()
+	d, err := db.Open(context.Background(), db.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mig, _ := fs.Sub(records.Module().Migrations, ".")
+	if err := d.Migrate(context.Background(), nil, migrations.Platform, db.Migrations{Module: "records", FS: mig}); err != nil {
+		t.Fatal(err)
+	}
+	err = d.InTenant(context.Background(), orfu, func(ctx context.Context, tx bun.Tx) error {
+		_, err := (&records.Service{}).OpenBook(ctx, tx, "KOZ", "Általános", "", time.Now().Year())
+		return err
+	})
+	d.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRegisterUntilKilled$")
+	cmd.Env = append(os.Environ(), "ASP_RECORDS_CRASH_DATA="+dir)
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var acked []string
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	deadline := time.After(1500 * time.Millisecond)
+read:
+	for {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				break read
+			}
+			acked = append(acked, l)
+		case <-deadline:
+			cmd.Process.Kill()
+			deadline = nil
+		}
+	}
+	cmd.Wait()
+	if len(acked) < 100 {
+		t.Fatalf("only %d registrations acknowledged before the kill", len(acked))
+	}
+
+	d, err = db.Open(context.Background(), db.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	stored := map[string]bool{}
+	var max, n int64
+	err = d.InTenantRead(context.Background(), orfu, func(ctx context.Context, tx bun.Tx) error {
+		var numbers []string
+		if err := tx.NewRaw("SELECT number FROM records_documents WHERE tenant_id = ?", orfu).Scan(ctx, &numbers); err != nil {
+			return err
+		}
+		for _, s := range numbers {
+			stored[s] = true
+		}
+		return tx.NewRaw("SELECT count(*), coalesce(max(foszam), 0) FROM records_cases WHERE tenant_id = ?", orfu).Scan(ctx, &n, &max)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range acked {
+		if !stored[strings.TrimSpace(a)] {
+			t.Fatalf("acknowledged registration %s is gone after the kill", a)
+		}
+	}
+	if n != max {
+		t.Fatalf("%d cases but highest főszám %d: a gap", n, max)
+	}
+	t.Logf("%d acknowledged, %d stored, numbers 1..%d without gap", len(acked), len(stored), max)
+}
