@@ -98,6 +98,22 @@ func (a *App) routes(rt *web.Router, cat *web.Catalog, rend *web.Renderer) (*ide
 			}
 		}
 	}
-	rt.Mux.Handle("GET /api/v1/openapi.json", api.Handler())
+	doc, err := a.OpenAPIDocument()
+	if err != nil {
+		return nil, err
+	}
+	rt.Mux.Handle("GET /api/v1/openapi.json", api.HandlerFor(doc))
 	return authn, nil
+}
+
+// OpenAPIDocument is the API's description: the platform's document with
+// every module's fragment merged in.
+func (a *App) OpenAPIDocument() ([]byte, error) {
+	var frags [][]byte
+	for _, m := range a.Modules {
+		if len(m.OpenAPI) > 0 {
+			frags = append(frags, m.OpenAPI)
+		}
+	}
+	return api.Merge(api.Document(), frags...)
 }

@@ -22,6 +22,7 @@ import (
 var SeparationRoutes = []separation.Route{
 	{Pattern: "GET /records/documents/{id}"},
 	{Pattern: "POST /records/documents/{id}/void", Form: map[string][]string{"reason": {"teszt"}}},
+	{Pattern: "GET /api/v1/records/documents/{id}"},
 }
 
 type handlers struct {
@@ -41,6 +42,8 @@ func routes(svc *Service) func(rt *web.Router, d module.Deps) error {
 		rt.Handle("GET /records/documents/{id}", h.document, read...)
 		rt.Handle("POST /records/documents/{id}/void", h.void, d.Tenant, identity.Require(DocumentsVoid))
 		rt.Handle("POST /records/books", h.openBook, d.Tenant, identity.Require(BooksManage))
+		rt.Handle("POST /api/v1/records/documents", h.apiRegister, reg...)
+		rt.Handle("GET /api/v1/records/documents/{id}", h.apiDocument, read...)
 		return nil
 	}
 }

@@ -18,6 +18,9 @@ var catalogFiles embed.FS
 //go:embed templates
 var templateFiles embed.FS
 
+//go:embed openapi.json
+var openapiFragment []byte
+
 // Permissions of IRAT.
 const (
 	DocumentsRead     access.Permission = "records.documents.read"
@@ -49,6 +52,7 @@ func Module() module.Module {
 		Roles:            roles,
 		Menu:             []shell.MenuEntry{{Label: "records.title", Href: "/records", Permission: DocumentsRead, Module: "records"}},
 		Routes:           routes(svc),
+		OpenAPI:          openapiFragment,
 		SeparationRoutes: SeparationRoutes,
 	}
 }

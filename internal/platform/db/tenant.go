@@ -86,7 +86,7 @@ func (d *DB) inTenant(ctx context.Context, h *bun.DB, opts *sql.TxOptions, t Ten
 //		ID uuid.UUID `bun:"id,pk"`
 //	}
 type TenantScoped struct {
-	TenantID TenantID `bun:"tenant_id,pk"`
+	TenantID TenantID `bun:"tenant_id,pk" json:"-"`
 }
 
 func requireTenant(ctx context.Context) (TenantID, error) {

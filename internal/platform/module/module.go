@@ -38,6 +38,10 @@ type Module struct {
 	Menu []shell.MenuEntry
 	// Routes registers the pages and API.
 	Routes func(rt *web.Router, deps Deps) error
+	// OpenAPI is the module's part of /api/v1/openapi.json: a JSON object
+	// with "paths" and "components": {"schemas"}; it may refer to the
+	// platform's schemas (#/components/schemas/Problem).
+	OpenAPI []byte
 	// SeparationRoutes lists every route that takes an identifier, with
 	// the form a POST sends, for the cross-tenant harness.
 	SeparationRoutes []separation.Route

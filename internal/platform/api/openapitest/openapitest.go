@@ -39,8 +39,15 @@ type Validator struct {
 // meaningless.
 func Load(t testing.TB) *Validator {
 	t.Helper()
+	return LoadDocument(t, api.Document())
+}
+
+// LoadDocument is Load for another document: the platform's merged with
+// the modules' fragments (api.Merge), as the service serves it.
+func LoadDocument(t testing.TB, data []byte) *Validator {
+	t.Helper()
 	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(api.Document())
+	doc, err := loader.LoadFromData(data)
 	if err != nil {
 		t.Fatalf("openapi.json does not load: %v", err)
 	}
