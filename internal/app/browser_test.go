@@ -193,6 +193,8 @@ func TestBrowserAccessibility(t *testing.T) {
 			t.Errorf("registered number = %q", got)
 		}
 		tb.audit("records-document")
+		tb.open("/records/arrivals")
+		tb.audit("records-arrivals")
 
 		if st := tb.open("/nincs-ilyen-oldal"); st != http.StatusNotFound {
 			t.Errorf("unknown page: %d", st)

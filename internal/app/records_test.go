@@ -92,3 +92,39 @@ func TestClerkRegistersInTheBrowser(t *testing.T) {
 		Routes:     records.SeparationRoutes,
 	})
 }
+
+func TestArrivalThenRegistration(t *testing.T) {
+	a := demoApp(t)
+	b := newBrowser(t, newServer(t, a))
+	c := demoLogin(t, "ugyintezo")
+	b.login(c.Username, c.Password, "")
+	b.post("/tenants/switch", url.Values{"tenant": {"11730"}})
+	if p := b.post("/records/arrivals", url.Values{"channel": {"paper"}, "sender_name": {""}}); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "Adja meg a küldő nevét.") {
+		t.Errorf("arrival without sender: %d", p.Status)
+	}
+	if p := b.post("/records/arrivals", url.Values{"channel": {"paper"}, "sender_name": {"x"}, "received_at": {"tegnap"}}); p.Status != http.StatusUnprocessableEntity {
+		t.Errorf("arrival with a bad time: %d", p.Status)
+	}
+	p := b.post("/records/arrivals", url.Values{"channel": {"electronic"}, "sender_name": {"Vadász Kft."}, "delivery_id": {"HK-1"}})
+	if p.Status != http.StatusCreated || !strings.Contains(p.Body, "Érkeztetve: É-1/") || !strings.Contains(p.Body, `data-testid="acknowledgement"`) {
+		t.Fatalf("arrival: %d", p.Status)
+	}
+	link := regexp.MustCompile(`href="/records/new\?arrival=([0-9a-f-]{36})"`).FindStringSubmatch(p.Body)
+	if link == nil {
+		t.Fatal("no link to register the arrival")
+	}
+	form := b.get("/records/new?arrival=" + link[1])
+	if !strings.Contains(form.Body, `value="Vadász Kft."`) || !strings.Contains(form.Body, `name="arrival" value="`+link[1]+`"`) {
+		t.Errorf("registration form not prefilled from the arrival")
+	}
+	p = b.post("/records", url.Values{"book": {"KOZ"}, "direction": {"in"}, "subject": {"Vadászati engedély"}, "partner": {"Vadász Kft."}, "arrival": {link[1]}})
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("register the arrival: %d", p.Status)
+	}
+	if list := b.get("/records/arrivals"); !strings.Contains(list.Body, ">Iktatva</a>") {
+		t.Errorf("the arrival does not show it was registered")
+	}
+	if again := b.post("/records", url.Values{"book": {"KOZ"}, "direction": {"in"}, "subject": {"x"}, "arrival": {link[1]}}); again.Status != http.StatusUnprocessableEntity {
+		t.Errorf("second registration of the arrival: %d", again.Status)
+	}
+}

@@ -129,7 +129,7 @@ func (b *Batcher) run(tenant db.TenantID, batch []*batchRequest) {
 			// for the audit entry, without its cancellation: a caller who
 			// hangs up must not break the batch half-way.
 			ctx := db.WithTenant(context.WithoutCancel(req.ctx), tenant)
-			if req.reg.Predecessor != "" {
+			if req.reg.Predecessor != "" || req.reg.Arrival != "" {
 				if err := flush(); err != nil {
 					return err
 				}
@@ -144,7 +144,7 @@ func (b *Batcher) run(tenant db.TenantID, batch []*batchRequest) {
 				return err
 			}
 			last = p.now
-			if p.same == nil && p.preceding == nil {
+			if p.same == nil && p.preceding == nil && p.arrival == nil {
 				plans[req] = p
 				fresh = append(fresh, req)
 				continue

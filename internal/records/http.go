@@ -38,6 +38,8 @@ func routes(svc *Service) func(rt *web.Router, d module.Deps) error {
 		reg := []web.Middleware{d.Tenant, identity.Require(DocumentsRegister)}
 		rt.Handle("GET /records", h.list, read...)
 		rt.Handle("GET /records/new", h.newPage, reg...)
+		rt.Handle("GET /records/arrivals", h.arrivalsPage, read...)
+		rt.Handle("POST /records/arrivals", h.arrive, reg...)
 		rt.Handle("POST /records", h.register, reg...)
 		rt.Handle("GET /records/documents/{id}", h.document, read...)
 		rt.Handle("POST /records/documents/{id}/void", h.void, d.Tenant, identity.Require(DocumentsVoid))
@@ -86,7 +88,8 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 }
 
 type newData struct {
-	Books []Book
+	Books   []Book
+	Arrival *Arrival
 }
 
 func (h *handlers) books(r *http.Request) ([]Book, error) {
@@ -104,7 +107,12 @@ func (h *handlers) newPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.deps.Render.Page(w, r, "records/new", "records.register", newData{Books: bs})
+	d := newData{Books: bs, Arrival: h.arrivalForRegistration(r)}
+	page := h.deps.Render.NewPage(r, "records.register", d)
+	if d.Arrival != nil {
+		page.Form = &web.Form{Values: map[string]string{"partner": d.Arrival.SenderName, "arrival": d.Arrival.ID.String()}}
+	}
+	return h.deps.Render.Render(w, r, http.StatusOK, "records/new", page)
 }
 
 // register registers a document from the form and shows its number.
@@ -114,7 +122,8 @@ func (h *handlers) register(w http.ResponseWriter, r *http.Request) error {
 	reg := Registration{
 		BookCode: r.PostFormValue("book"), Direction: Direction(r.PostFormValue("direction")),
 		Subject: r.PostFormValue("subject"), Partner: r.PostFormValue("partner"),
-		ExternalRef: r.PostFormValue("external_ref"), Predecessor: r.PostFormValue("predecessor"), By: p.Username,
+		ExternalRef: r.PostFormValue("external_ref"), Predecessor: r.PostFormValue("predecessor"),
+		Arrival: r.PostFormValue("arrival"), By: p.Username,
 	}
 	// Clerks registering at the same moment share one commit (Batcher).
 	doc, err := h.batch.Register(ctx, p.Tenant, reg)
@@ -126,7 +135,7 @@ func (h *handlers) register(w http.ResponseWriter, r *http.Request) error {
 		}
 		page := h.deps.Render.NewPage(r, "records.register", newData{Books: bs})
 		page.Form = &web.Form{Values: map[string]string{}, Errors: []web.FieldError{{Field: prob.Field, Message: prob.Message(page.Lang)}}}
-		for _, f := range []string{"book", "direction", "subject", "partner", "external_ref", "predecessor"} {
+		for _, f := range []string{"book", "direction", "subject", "partner", "external_ref", "predecessor", "arrival"} {
 			page.Form.Values[f] = r.PostFormValue(f)
 		}
 		return h.deps.Render.Render(w, r, http.StatusUnprocessableEntity, "records/new", page)

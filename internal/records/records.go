@@ -94,6 +94,9 @@ type Registration struct {
 	// Predecessor is the iktatószám of an earlier document of the same
 	// matter (előzmény), if any.
 	Predecessor string
+	// Arrival is the id of the arrival-register entry this document
+	// arrived as, if it was recorded there first.
+	Arrival string
 	// By names who registers (a user, or a module on its behalf).
 	By string
 }

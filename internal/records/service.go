@@ -101,8 +101,9 @@ type plan struct {
 	r         Registration
 	now       time.Time
 	book      *Book
-	same      *Case // the case a same-year follow-up continues
-	preceding *Case // the earlier year's case a new case joins
+	same      *Case    // the case a same-year follow-up continues
+	preceding *Case    // the earlier year's case a new case joins
+	arrival   *Arrival // the arrival-register entry being registered
 }
 
 // prepare checks a registration and reads what it needs. A refusal
@@ -122,6 +123,21 @@ func (s *Service) prepare(ctx context.Context, tx bun.Tx, r Registration, books 
 	p := plan{r: r, now: s.now()}
 	year := hu.DateOf(p.now).Year // the year in Budapest decides the book
 	var err error
+	if strings.TrimSpace(r.Arrival) != "" {
+		id, perr := uuid.Parse(strings.TrimSpace(r.Arrival))
+		if perr == nil {
+			p.arrival, err = arrivalByID(ctx, tx, id)
+			if err != nil {
+				return plan{}, err
+			}
+		}
+		if p.arrival == nil {
+			return plan{}, problem("unknown_arrival", "arrival", "Nincs ilyen érkeztetett küldemény.", "There is no such arrival.")
+		}
+		if p.arrival.DocumentID != nil {
+			return plan{}, problem("arrival_registered", "arrival", "A(z) %s küldeményt már iktatták.", "Arrival %s has already been registered.", p.arrival.Number())
+		}
+	}
 	if p.same, p.preceding, err = s.caseFor(ctx, tx, r.Predecessor, year); err != nil {
 		return plan{}, err
 	}
@@ -192,6 +208,19 @@ func (s *Service) write(ctx context.Context, tx bun.Tx, p plan) (Document, audit
 	detail := map[string]any{"number": d.Number, "direction": string(d.Direction)}
 	if p.preceding != nil {
 		detail["joined_case"] = p.preceding.ID.String()
+	}
+	if p.arrival != nil {
+		// The arrival becomes this document; a second registration of the
+		// same arrival (a race) finds it taken and rolls back.
+		res, err := tx.NewUpdate().Model((*Arrival)(nil)).Set("document_id = ?", d.ID).
+			Where("id = ? AND document_id IS NULL", p.arrival.ID).Exec(ctx)
+		if err != nil {
+			return Document{}, audit.Event{}, fmt.Errorf("link arrival %s: %w", p.arrival.Number(), err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return Document{}, audit.Event{}, fmt.Errorf("arrival %s was registered meanwhile", p.arrival.Number())
+		}
+		detail["arrival"] = p.arrival.Number()
 	}
 	return d, audit.Event{Action: "records.register", ObjectType: "document", ObjectID: d.ID.String(), Result: audit.ResultOK, Detail: detail}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -254,4 +255,57 @@ func TestConcurrentRegistrationsAreGapless(t *testing.T) {
 
 func TestBothDialectsHaveTheSameRecordsSchema(t *testing.T) {
 	dbtest.SameSchema(t, migrations.Platform, db.Migrations{Module: "records", FS: records.Module().Migrations})
+}
+
+func TestArrivalsAndTheirRegistration(t *testing.T) {
+	d, s, c := setup(t)
+	arrive := func(in records.ArrivalInput) (records.Arrival, error) {
+		var a records.Arrival
+		err := d.InTenant(context.Background(), orfu, func(ctx context.Context, tx bun.Tx) error {
+			var err error
+			a, err = s.Arrive(ctx, tx, in)
+			return err
+		})
+		return a, err
+	}
+	a1, err := arrive(records.ArrivalInput{Channel: records.Paper, SenderName: "Kiss Péter", PostalID: "RL123456789HU", By: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2, err := arrive(records.ArrivalInput{Channel: records.Electronic, SenderName: "Nagy Kft.", DeliveryID: "HK-2026-000042", By: "test"})
+	if err != nil || a1.Number() != "É-1/2026" || a2.Number() != "É-2/2026" {
+		t.Fatalf("arrival numbers %s %s %v", a1.Number(), a2.Number(), err)
+	}
+	if !strings.Contains(a1.Acknowledgement, "É-1/2026") || !strings.Contains(a1.Acknowledgement, "Kiss Péter") {
+		t.Errorf("acknowledgement = %q", a1.Acknowledgement)
+	}
+	for name, in := range map[string]records.ArrivalInput{
+		"no sender":   {Channel: records.Paper},
+		"bad channel": {Channel: "pigeon", SenderName: "x"},
+		"future":      {Channel: records.Paper, SenderName: "x", ReceivedAt: c.t.Add(time.Hour)},
+	} {
+		if _, err := arrive(in); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	// Arrived at 23:58 on New Year's Eve, recorded after midnight: the
+	// arrival belongs to the old year, the registration to the new book.
+	c.t = budapest(2027, 1, 1, 0, 5)
+	late, err := arrive(records.ArrivalInput{Channel: records.Electronic, SenderName: "Szilveszter Bt.", ReceivedAt: budapest(2026, 12, 31, 23, 58), By: "test"})
+	if err != nil || late.Number() != "É-3/2026" {
+		t.Fatalf("late arrival = %s, %v", late.Number(), err)
+	}
+	r := in("Szilveszteri beadvány")
+	r.Arrival = late.ID.String()
+	doc := mustRegister(t, d, s, orfu, r)
+	if doc.Number != "1-1/2027" {
+		t.Errorf("registration of the late arrival = %s, want the new year's book", doc.Number)
+	}
+	if _, err := register(t, d, s, orfu, r); err == nil {
+		t.Error("an arrival was registered twice")
+	}
+	r.Arrival = "not-an-id"
+	if _, err := register(t, d, s, orfu, r); err == nil {
+		t.Error("an unknown arrival was accepted")
+	}
 }
