@@ -27,6 +27,8 @@ Usage:
   asp user create|grant|revoke|reset-password ...     manage users (asp user -h)
   asp token create|revoke ...                         manage API tokens (asp token -h)
   asp audit verify [--tenant KSH-CODE]                check the audit log's hash chains
+  asp records close-book|verify-book --tenant KSH-CODE --book KOZ --year 2026
+                                                      close a year's registration book / re-check a closed one
 
 The database is SQLite in --data unless ASP_DATABASE_URL names a PostgreSQL
 database (ASP_MIGRATE_DATABASE_URL: the owning role for migrations).

@@ -128,3 +128,36 @@ func TestArrivalThenRegistration(t *testing.T) {
 		t.Errorf("second registration of the arrival: %d", again.Status)
 	}
 }
+
+func TestHeadOfRecordsClosesTheBook(t *testing.T) {
+	a := demoApp(t)
+	srv := newServer(t, a)
+	c := demoLogin(t, "ugyintezo")
+	clerk := newBrowser(t, srv)
+	clerk.login(c.Username, c.Password, "")
+	clerk.post("/tenants/switch", url.Values{"tenant": {"11730"}})
+	clerk.post("/records", url.Values{"book": {"KOZ"}, "direction": {"in"}, "subject": {"Első"}})
+	ku := demoLogin(t, "kulcs.orfu")
+	head := newBrowser(t, srv)
+	head.login(ku.Username, ku.Password, ku.TOTPSecret)
+	page := head.get("/records")
+	m := regexp.MustCompile(`action="/records/books/([0-9a-f-]{36})/close"`).FindStringSubmatch(page.Body)
+	if m == nil {
+		t.Fatal("no close button for the head of records")
+	}
+	if strings.Contains(clerk.get("/records").Body, "/close\"") {
+		t.Error("the clerk is offered to close the book")
+	}
+	if p := clerk.post("/records/books/"+m[1]+"/close", nil); p.Status != http.StatusForbidden {
+		t.Errorf("clerk closed the book: %d", p.Status)
+	}
+	if p := head.post("/records/books/"+m[1]+"/close", nil); p.Status != http.StatusSeeOther {
+		t.Fatalf("close: %d", p.Status)
+	}
+	if p := head.post("/records/books/"+m[1]+"/close", nil); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "már le van zárva") {
+		t.Errorf("second close: %d", p.Status)
+	}
+	if p := clerk.get("/records"); !strings.Contains(p.Body, "Lezárva (1 bejegyzés)") {
+		t.Error("the book list does not show the closure")
+	}
+}

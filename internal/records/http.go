@@ -23,6 +23,7 @@ var SeparationRoutes = []separation.Route{
 	{Pattern: "GET /records/documents/{id}"},
 	{Pattern: "POST /records/documents/{id}/void", Form: map[string][]string{"reason": {"teszt"}}},
 	{Pattern: "GET /api/v1/records/documents/{id}"},
+	{Pattern: "POST /records/books/{id}/close"},
 }
 
 type handlers struct {
@@ -44,6 +45,7 @@ func routes(svc *Service) func(rt *web.Router, d module.Deps) error {
 		rt.Handle("GET /records/documents/{id}", h.document, read...)
 		rt.Handle("POST /records/documents/{id}/void", h.void, d.Tenant, identity.Require(DocumentsVoid))
 		rt.Handle("POST /records/books", h.openBook, d.Tenant, identity.Require(BooksManage))
+		rt.Handle("POST /records/books/{id}/close", h.closeBook, d.Tenant, identity.Require(BooksManage))
 		rt.Handle("POST /api/v1/records/documents", h.apiRegister, reg...)
 		rt.Handle("GET /api/v1/records/documents/{id}", h.apiDocument, read...)
 		return nil
@@ -72,7 +74,7 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 		if d.Documents, err = recentDocuments(ctx, tx, d.Query, 100); err != nil {
 			return err
 		}
-		d.Books, err = openBooks(ctx, tx)
+		d.Books, err = allBooks(ctx, tx)
 		return err
 	})
 	if err != nil {
@@ -96,7 +98,7 @@ func (h *handlers) books(r *http.Request) ([]Book, error) {
 	var bs []Book
 	err := h.deps.DB.InTenantRead(r.Context(), tenantOf(r), func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		bs, err = openBooks(ctx, tx)
+		bs, err = allBooks(ctx, tx)
 		return err
 	})
 	return bs, err
@@ -254,6 +256,33 @@ func (h *handlers) openBook(w http.ResponseWriter, r *http.Request) error {
 	t := tenantOf(r)
 	err := h.deps.DB.InTenant(ctx, t, func(ctx context.Context, tx bun.Tx) error {
 		_, err := h.svc.OpenBook(ctx, tx, r.PostFormValue("code"), r.PostFormValue("title"), r.PostFormValue("prefix"), hu.DateOf(h.svc.now()).Year)
+		return err
+	})
+	var prob *Problem
+	if errors.As(err, &prob) {
+		return &web.Error{Status: http.StatusUnprocessableEntity, Key: "records.book_refused", Args: []any{prob.Message(web.RequestLang(r))}}
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/records", http.StatusSeeOther)
+	return nil
+}
+
+// closeBook closes a book (year-end closure) and opens the next year's.
+func (h *handlers) closeBook(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := access.PrincipalFrom(ctx)
+	id, err := uuid.Parse(r.PathValue("id"))
+	if err != nil {
+		return web.NotFound()
+	}
+	err = h.deps.DB.InTenant(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
+		b, err := bookByID(ctx, tx, id)
+		if err != nil {
+			return web.NotFound()
+		}
+		_, err = h.svc.CloseBook(ctx, tx, b.Code, b.Year, p.Username)
 		return err
 	})
 	var prob *Problem

@@ -48,6 +48,10 @@ type Book struct {
 	NextFoszam int64      `bun:"next_foszam"`
 	CreatedAt  time.Time  `bun:"created_at"`
 	ClosedAt   *time.Time `bun:"closed_at"`
+	// ClosureEntries and ClosureHash are the manifest of a closed book.
+	ClosureEntries int64  `bun:"closure_entries"`
+	ClosureHash    string `bun:"closure_hash"`
+	ClosedBy       string `bun:"closed_by"`
 }
 
 // Case is an ügyirat: one főszám in one book.

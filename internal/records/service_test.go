@@ -309,3 +309,57 @@ func TestArrivalsAndTheirRegistration(t *testing.T) {
 		t.Error("an unknown arrival was accepted")
 	}
 }
+
+func TestCloseAndVerifyBook(t *testing.T) {
+	d, s, c := setup(t)
+	for i := range 5 {
+		mustRegister(t, d, s, orfu, in(fmt.Sprintf("ügy %d", i)))
+	}
+	inTx := func(f func(ctx context.Context, tx bun.Tx) error) error {
+		return d.InTenant(context.Background(), orfu, f)
+	}
+	var closed records.Book
+	if err := inTx(func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		closed, err = s.CloseBook(ctx, tx, "KOZ", 2026, "jegyző")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if closed.ClosureEntries != 5 || len(closed.ClosureHash) != 64 {
+		t.Fatalf("closure = %+v", closed)
+	}
+	// Nothing more goes into it; next year's book exists.
+	var p *records.Problem
+	if _, err := register(t, d, s, orfu, in("késő")); !errors.As(err, &p) || p.Code != "closed_book" {
+		t.Errorf("registration after closure: %v", err)
+	}
+	c.t = budapest(2027, 1, 2, 9, 0)
+	if x := mustRegister(t, d, s, orfu, in("új év")); x.Number != "1-1/2027" {
+		t.Errorf("next year's first number = %s", x.Number)
+	}
+	verify := func() records.BookCheck {
+		var chk records.BookCheck
+		if err := inTx(func(ctx context.Context, tx bun.Tx) error {
+			var err error
+			chk, err = s.VerifyBook(ctx, tx, "KOZ", 2026)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return chk
+	}
+	if chk := verify(); !chk.OK() {
+		t.Fatalf("untouched book: %v", chk.Problems)
+	}
+	// Someone with table access changes a subject afterwards.
+	if err := inTx(func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.NewRaw("UPDATE records_documents SET subject = 'átírva' WHERE tenant_id = ? AND number = '3-1/2026'", orfu).Exec(ctx)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if chk := verify(); chk.OK() {
+		t.Error("a changed entry went unnoticed")
+	}
+}

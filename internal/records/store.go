@@ -141,7 +141,7 @@ func caseDocuments(ctx context.Context, tx bun.IDB, caseID uuid.UUID) ([]Documen
 	return ds, nil
 }
 
-func openBooks(ctx context.Context, tx bun.IDB) ([]Book, error) {
+func allBooks(ctx context.Context, tx bun.IDB) ([]Book, error) {
 	var bs []Book
 	if err := tx.NewSelect().Model(&bs).OrderExpr("year DESC, code").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("books: %w", err)
