@@ -110,7 +110,7 @@ func clerkJourney(t *testing.T, js bool) {
 	if h := tb.text("h1"); h != "Welcome, Kovács Anna!" {
 		t.Errorf("English dashboard heading = %q", h)
 	}
-	if menu := tb.texts(".govuk-service-navigation__link"); !slices.Equal(menu, []string{"Home", "Records", "Users", "Your account"}) {
+	if menu := tb.texts(".govuk-service-navigation__link"); !slices.Equal(menu, []string{"Home", "Records", "My cases", "Users", "Your account"}) {
 		t.Errorf("English menu = %q", menu)
 	}
 	if got := tb.text("[data-testid=current-tenant]"); got != "Abaliget" {
@@ -195,6 +195,8 @@ func TestBrowserAccessibility(t *testing.T) {
 		tb.audit("records-document")
 		tb.open("/records/arrivals")
 		tb.audit("records-arrivals")
+		tb.open("/records/inbox")
+		tb.audit("records-inbox")
 
 		if st := tb.open("/nincs-ilyen-oldal"); st != http.StatusNotFound {
 			t.Errorf("unknown page: %d", st)
@@ -231,6 +233,30 @@ func TestBrowserAccessibility(t *testing.T) {
 			t.Errorf("TOTP heading = %q", h)
 		}
 		tb.audit("totp")
+	})
+
+	// IRAT szignálás: the document page with the assignment form open, the
+	// overview with bulk assignment, the case types with a refused form.
+	t.Run("head-of-records", func(t *testing.T) {
+		tb := newTab(t, srv, "hu", true)
+		if st := tb.login(demoLogin(t, "kulcs.orfu")); st != http.StatusOK {
+			t.Fatalf("login: %d", st)
+		}
+		tb.open("/records/new")
+		tb.typeIn("#subject", "Építési engedély kérelem")
+		if st := tb.press(`form[action="/records"] button[type=submit]`); st != http.StatusOK {
+			t.Fatalf("register: %d", st)
+		}
+		tb.click(`//summary[contains(normalize-space(.), "Szignálás")]`)
+		tb.audit("records-document-assign")
+		tb.press(`form[action$="/assignments"] button[type=submit]`) // nobody chosen
+		tb.audit("records-assign-error")
+		tb.open("/records/inbox?view=all")
+		tb.audit("records-inbox-all")
+		tb.open("/records/case-types")
+		tb.audit("records-case-types")
+		tb.press(`form[action="/records/case-types"] button[type=submit]`) // empty
+		tb.audit("records-case-types-error")
 	})
 
 	t.Run("operator", func(t *testing.T) {

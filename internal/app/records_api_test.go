@@ -36,24 +36,7 @@ func TestRecordsAPI(t *testing.T) {
 		return tok
 	}
 	orfuToken, abaToken := token("11730"), token("12548")
-	call := func(method, path, tok, body string) (int, map[string]any) {
-		t.Helper()
-		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+tok)
-		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		v.Check(t, req, res, b)
-		var m map[string]any
-		json.Unmarshal(b, &m)
-		return res.StatusCode, m
-	}
+	call := apiCaller(t, srv.URL, v)
 
 	st, d := call("POST", "/api/v1/records/documents", orfuToken, `{"book":"KOZ","direction":"in","subject":"Lakossági bejelentés","partner":"Tóth Gábor"}`)
 	if st != 201 || !strings.HasPrefix(d["number"].(string), "1-1/") {
@@ -79,5 +62,28 @@ func TestRecordsAPI(t *testing.T) {
 	// The same owner's token for Abaliget does not see Orfű's document.
 	if st, _ := call("GET", "/api/v1/records/documents/"+id, abaToken, ""); st != 404 {
 		t.Errorf("Abaliget's token reads Orfű's document: %d", st)
+	}
+}
+
+// apiCaller returns a JSON API client for tests: every answer is checked
+// against the OpenAPI document, and decoded.
+func apiCaller(t *testing.T, base string, v *openapitest.Validator) func(method, path, token, body string) (int, map[string]any) {
+	return func(method, path, token, body string) (int, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		v.Check(t, req, res, b)
+		var m map[string]any
+		json.Unmarshal(b, &m)
+		return res.StatusCode, m
 	}
 }

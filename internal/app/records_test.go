@@ -87,7 +87,7 @@ func TestClerkRegistersInTheBrowser(t *testing.T) {
 	separation.Check(t, separation.Case{
 		BaseURL:    srv.URL,
 		Actors:     []separation.Actor{{Name: "registry clerk of Orfű", Client: b.c}, {Name: "head of records of Orfű", Client: mb.c}},
-		IDsOfB:     map[string]string{"id": abaDoc.ID.String()},
+		IDsOfB:     map[string]string{"id": abaDoc.ID.String(), "task": abaDoc.ID.String()},
 		SecretsOfB: []string{"Abaligeti titkos ügy"},
 		Routes:     records.SeparationRoutes,
 	})

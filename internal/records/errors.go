@@ -50,3 +50,8 @@ func errAlreadyVoid(n string) *Problem {
 }
 
 var errNoReason = problem("no_reason", "reason", "Írja le, miért érvényteleníti az iktatást.", "Say why the registration is voided.")
+
+var (
+	errNoDocument   = problem("no_document", "", "Nincs ilyen iktatott irat.", "There is no such registered document.")
+	errNoAssignment = problem("no_assignment", "", "Nincs ilyen feladat.", "There is no such task.")
+)

@@ -24,6 +24,9 @@ var SeparationRoutes = []separation.Route{
 	{Pattern: "POST /records/documents/{id}/void", Form: map[string][]string{"reason": {"teszt"}}},
 	{Pattern: "GET /api/v1/records/documents/{id}"},
 	{Pattern: "POST /records/books/{id}/close"},
+	{Pattern: "POST /records/documents/{id}/assignments", Form: map[string][]string{"assignee": {"018f0000-0000-7000-8000-000000000001"}}},
+	{Pattern: "POST /records/assignments/{task}/done"},
+	{Pattern: "POST /api/v1/records/documents/{id}/assignments"},
 }
 
 type handlers struct {
@@ -48,6 +51,7 @@ func routes(svc *Service) func(rt *web.Router, d module.Deps) error {
 		rt.Handle("POST /records/books/{id}/close", h.closeBook, d.Tenant, identity.Require(BooksManage))
 		rt.Handle("POST /api/v1/records/documents", h.apiRegister, reg...)
 		rt.Handle("GET /api/v1/records/documents/{id}", h.apiDocument, read...)
+		h.routesAssignments(rt, d)
 		return nil
 	}
 }
@@ -157,6 +161,7 @@ type documentData struct {
 	Merged   *Document // first document of the case this case was joined to
 	CanVoid  bool
 	Done     string
+	Work     *workData // tasks (szignálás); nil on pages that do not show them
 }
 
 func (h *handlers) loadDocument(ctx context.Context, tenant db.TenantID, rawID string) (documentData, error) {
@@ -215,7 +220,11 @@ func (h *handlers) document(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.CanVoid = p.Can(DocumentsVoid) && d.Document.VoidedAt == nil
-	if done := r.URL.Query().Get("done"); done == "registered" || done == "voided" {
+	if err := h.loadWork(ctx, p, &d); err != nil {
+		return err
+	}
+	switch done := r.URL.Query().Get("done"); done {
+	case "registered", "voided", "assigned", "task_done":
 		d.Done = done
 	}
 	page := h.deps.Render.NewPage(r, "records.document", d)
@@ -239,6 +248,9 @@ func (h *handlers) void(w http.ResponseWriter, r *http.Request) error {
 	var prob *Problem
 	if errors.As(err, &prob) {
 		d.CanVoid = d.Document.VoidedAt == nil
+		if err := h.loadWork(ctx, p, &d); err != nil {
+			return err
+		}
 		page := h.deps.Render.NewPage(r, "records.document", d)
 		page.Form = &web.Form{Errors: []web.FieldError{{Field: "reason", Message: prob.Message(page.Lang)}}}
 		return h.deps.Render.Render(w, r, http.StatusUnprocessableEntity, "records/document", page)

@@ -15,7 +15,7 @@ var migrationFiles embed.FS
 //go:embed i18n
 var catalogFiles embed.FS
 
-//go:embed templates
+//go:embed templates/*.html
 var templateFiles embed.FS
 
 //go:embed openapi.json
@@ -27,6 +27,14 @@ const (
 	DocumentsRegister access.Permission = "records.documents.register"
 	DocumentsVoid     access.Permission = "records.documents.void"
 	BooksManage       access.Permission = "records.books.manage"
+	// DocumentsAssign is szignálás: giving registered documents to case
+	// officers (the head of a unit, Iratkr. 51. §).
+	DocumentsAssign access.Permission = "records.documents.assign"
+	// CasesHandle makes one a case officer (ügyintéző): assignable, and
+	// able to close one's own tasks.
+	CasesHandle access.Permission = "records.cases.handle"
+	// SettingsManage is the module's configuration: case types.
+	SettingsManage access.Permission = "records.settings.manage"
 )
 
 // Roles of IRAT: the registry clerk (iktató) registers and reads; the head
@@ -35,8 +43,12 @@ const (
 var roles = []access.Role{
 	{Name: "records_clerk", Scope: access.TenantScope, Label: "role.records_clerk",
 		Permissions: []access.Permission{DocumentsRead, DocumentsRegister}},
+	{Name: "records_officer", Scope: access.TenantScope, Label: "role.records_officer",
+		Permissions: []access.Permission{DocumentsRead, CasesHandle}},
+	{Name: "records_unit_head", Scope: access.TenantScope, Label: "role.records_unit_head",
+		Permissions: []access.Permission{DocumentsRead, DocumentsAssign, CasesHandle}},
 	{Name: "records_manager", Scope: access.TenantScope, Label: "role.records_manager",
-		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage}},
+		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage, DocumentsAssign, CasesHandle, SettingsManage}},
 }
 
 // Module plugs IRAT into the service.
@@ -45,12 +57,15 @@ func Module() module.Module {
 	svc := &Service{}
 	return module.Module{
 		Name: "records", Code: "IRAT", Title: "records.title",
-		Migrations:       mig,
-		Catalog:          catalogFiles,
-		Templates:        templateFiles,
-		Permissions:      []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage},
-		Roles:            roles,
-		Menu:             []shell.MenuEntry{{Label: "records.title", Href: "/records", Permission: DocumentsRead, Module: "records"}},
+		Migrations:  mig,
+		Catalog:     catalogFiles,
+		Templates:   templateFiles,
+		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage, DocumentsAssign, CasesHandle, SettingsManage},
+		Roles:       roles,
+		Menu: []shell.MenuEntry{
+			{Label: "records.title", Href: "/records", Permission: DocumentsRead, Module: "records"},
+			{Label: "records.inbox.menu", Href: "/records/inbox", Permission: CasesHandle, Module: "records"},
+		},
 		Routes:           routes(svc),
 		OpenAPI:          openapiFragment,
 		SeparationRoutes: SeparationRoutes,

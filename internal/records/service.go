@@ -13,11 +13,14 @@ import (
 	"github.com/openasp-hu/asp/internal/hu"
 	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
+	"github.com/openasp-hu/asp/internal/platform/module"
 )
 
 // Service holds the registration rules.
 type Service struct {
 	Now func() time.Time
+	// People is the platform's directory: who may be assigned.
+	People module.People
 }
 
 var _ Registrar = (*Service)(nil)
