@@ -6,6 +6,7 @@ package app
 // ASP_SCREENSHOT_DIR when it is set.
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -139,7 +140,8 @@ func clerkJourney(t *testing.T, js bool) {
 // Each key page passes axe-core's WCAG 2.0/2.1 A and AA rules and reflows
 // to 320 CSS pixels.
 func TestBrowserAccessibility(t *testing.T) {
-	srv := newServer(t, demoApp(t))
+	app := demoApp(t)
+	srv := newServer(t, app)
 
 	t.Run("clerk", func(t *testing.T) {
 		tb := newTab(t, srv, "hu", true)
@@ -257,6 +259,30 @@ func TestBrowserAccessibility(t *testing.T) {
 		tb.audit("records-case-types")
 		tb.press(`form[action="/records/case-types"] button[type=submit]`) // empty
 		tb.audit("records-case-types-error")
+
+		// The outgoing workflow: a draft, sent straight to the signer
+		// (himself), signed off, then dispatched.
+		head, _ := app.Identity.Users.ByUsername(context.Background(), "kulcs.orfu")
+		tb.open("/records")
+		tb.press(`a[href^="/records/documents/"]`)
+		tb.click(`//summary[contains(normalize-space(.), "Új kiadmány-tervezet")]`)
+		tb.typeIn("#subject", "Építési engedély")
+		tb.typeIn("#addressee", "Kovács Ödön")
+		if st := tb.press(`form[action$="/drafts"] button[type=submit]`); st != http.StatusOK {
+			t.Fatalf("create draft: %d", st)
+		}
+		tb.audit("records-draft")
+		tb.fatal("choose signer", chromedp.Do(tb.ctx, chromedp.SetValue(chromedp.CSS("#signer"), head.ID.String())))
+		tb.press(`form[action$="/submit"] button[type=submit]`)
+		tb.audit("records-draft-to-sign")
+		tb.press(`form[action$="/sign"] button[type=submit]`)
+		tb.press(`[data-testid=registered]`)
+		tb.click(`//summary[contains(normalize-space(.), "Expediálás")]`)
+		tb.audit("records-document-dispatch")
+		tb.press(`form[action$="/dispatches"] button[type=submit]`) // post without address
+		tb.audit("records-dispatch-error")
+		tb.open("/records/dispatch")
+		tb.audit("records-dispatch-list")
 	})
 
 	t.Run("operator", func(t *testing.T) {

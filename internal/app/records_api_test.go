@@ -87,3 +87,22 @@ func apiCaller(t *testing.T, base string, v *openapitest.Validator) func(method,
 		return res.StatusCode, m
 	}
 }
+
+// tokenFor makes an API token of a demo user for one tenant.
+func tokenFor(t *testing.T, a *App, username string, tenant db.TenantID) string {
+	t.Helper()
+	u, err := a.Identity.Users.ByUsername(context.Background(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok string
+	err = a.DB.InTenant(cliContext(context.Background()), tenant, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		tok, _, err = a.Identity.CreateToken(ctx, tx, u.ID, tenant, "teszt", 0)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}

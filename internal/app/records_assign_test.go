@@ -11,8 +11,10 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
+	"github.com/openasp-hu/asp/internal/platform/access"
 	"github.com/openasp-hu/asp/internal/platform/api/openapitest"
 	"github.com/openasp-hu/asp/internal/platform/db"
+	"github.com/openasp-hu/asp/internal/platform/module"
 	"github.com/openasp-hu/asp/internal/platform/separation"
 	"github.com/openasp-hu/asp/internal/records"
 )
@@ -138,38 +140,72 @@ func TestAssignmentAndInbox(t *testing.T) {
 	}
 
 	// Another municipality's task and document stay out of reach.
-	abaTask := abaligetTask(t, a)
+	aba := abaligetRecords(t, a)
 	clerk.post("/tenants/switch", url.Values{"tenant": {"11730"}})
 	separation.Check(t, separation.Case{
 		BaseURL:    srv.URL,
 		Actors:     []separation.Actor{{Name: "case officer of Orfű", Client: clerk.c}, {Name: "head of records of Orfű", Client: head.c}},
-		IDsOfB:     map[string]string{"id": abaTask.DocumentID.String(), "task": abaTask.ID.String()},
+		IDsOfB:     aba,
 		SecretsOfB: []string{"Abaligeti szignált ügy"},
 		Routes:     records.SeparationRoutes,
 	})
-	if p := head.post("/records/assignments", url.Values{"document": {abaTask.DocumentID.String()}, "assignee": {officer.ID.String()}}); p.Status != http.StatusNotFound {
+	if p := head.post("/records/assignments", url.Values{"document": {aba["id"]}, "assignee": {officer.ID.String()}}); p.Status != http.StatusNotFound {
 		t.Errorf("bulk assignment of Abaliget's document from Orfű: %d", p.Status)
 	}
 }
 
-// abaligetTask registers and assigns a document in Abaliget.
-func abaligetTask(t *testing.T, a *App) records.Assignment {
+// everyone is a directory in which one person holds every permission.
+type everyone struct{ module.Person }
+
+func (e everyone) With(context.Context, db.TenantID, access.Permission) ([]module.Person, error) {
+	return []module.Person{e.Person}, nil
+}
+
+// abaligetRecords makes one of each IRAT object in Abaliget (a task, a
+// draft under review, a dispatch) and returns their identifiers under the
+// path parameter names of the records routes, for the separation harness.
+// Its texts all contain "Abaligeti szignált ügy".
+func abaligetRecords(t *testing.T, a *App) map[string]string {
 	t.Helper()
 	officer, _ := a.Identity.Users.ByUsername(context.Background(), "ugyintezo")
-	svc := &records.Service{People: people{a}}
-	var task records.Assignment
+	svc := &records.Service{People: everyone{module.Person{ID: officer.ID, Username: officer.Username, Name: officer.DisplayName}}}
+	ids := map[string]string{}
 	err := a.DB.InTenant(cliContext(context.Background()), db.TenantID("12548"), func(ctx context.Context, tx bun.Tx) error {
 		doc, err := svc.Register(ctx, tx, records.Registration{BookCode: "KOZ", Direction: records.Incoming, Subject: "Abaligeti szignált ügy", By: "test"})
 		if err != nil {
 			return err
 		}
-		task, err = svc.Assign(ctx, tx, records.AssignInput{DocumentID: doc.ID, AssigneeID: officer.ID, By: "test"})
-		return err
+		task, err := svc.Assign(ctx, tx, records.AssignInput{DocumentID: doc.ID, AssigneeID: officer.ID, By: "test"})
+		if err != nil {
+			return err
+		}
+		draft, err := svc.CreateDraft(ctx, tx, doc.ID, records.DraftInput{Subject: "Abaligeti szignált ügy válasz", Addressee: "Abaligeti szignált ügy ügyfele"}, "test")
+		if err != nil {
+			return err
+		}
+		if _, err := svc.SubmitDraft(ctx, tx, draft.ID, []uuid.UUID{officer.ID}, officer.ID, "test"); err != nil {
+			return err
+		}
+		var review records.Review
+		if err := tx.NewSelect().Model(&review).Where("draft_id = ?", draft.ID).Scan(ctx); err != nil {
+			return err
+		}
+		out, err := svc.Register(ctx, tx, records.Registration{BookCode: "KOZ", Direction: records.Outgoing, Subject: "Abaligeti szignált ügy határozat", Predecessor: doc.Number, By: "test"})
+		if err != nil {
+			return err
+		}
+		dispatch, err := svc.Dispatch(ctx, tx, out.ID, records.DispatchInput{Channel: records.DispatchElectronic, Addressee: "Abaligeti szignált ügy ügyfele"}, "test")
+		if err != nil {
+			return err
+		}
+		ids = map[string]string{"id": doc.ID.String(), "task": task.ID.String(), "draft": draft.ID.String(),
+			"review": review.ID.String(), "dispatch": dispatch.ID.String()}
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return task
+	return ids
 }
 
 func TestAssignmentAPI(t *testing.T) {
@@ -180,21 +216,8 @@ func TestAssignmentAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := openapitest.LoadDocument(t, doc)
-	head, _ := a.Identity.Users.ByUsername(context.Background(), "kulcs.orfu")
 	officer, _ := a.Identity.Users.ByUsername(context.Background(), "ugyintezo")
-	token := func(user uuid.UUID) string {
-		var tok string
-		err := a.DB.InTenant(cliContext(context.Background()), "11730", func(ctx context.Context, tx bun.Tx) error {
-			var err error
-			tok, _, err = a.Identity.CreateToken(ctx, tx, user, "11730", "szakrendszer", 0)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tok
-	}
-	headToken, officerToken := token(head.ID), token(officer.ID)
+	headToken, officerToken := tokenFor(t, a, "kulcs.orfu", "11730"), tokenFor(t, a, "ugyintezo", "11730")
 	call := apiCaller(t, srv.URL, v)
 	st, d := call("POST", "/api/v1/records/documents", headToken, `{"book":"KOZ","direction":"in","subject":"Hatósági igazolás kérése","partner":"Lakatos Éva"}`)
 	if st != 201 {

@@ -266,6 +266,7 @@ type Actor struct {
 	ID        uuid.UUID
 	Username  string
 	CanAssign bool
+	CanSign   bool // holds signing authority (kiadmányozási jog)
 }
 
 // markSeen records the first time the assignee opened the document of

@@ -27,6 +27,17 @@ var SeparationRoutes = []separation.Route{
 	{Pattern: "POST /records/documents/{id}/assignments", Form: map[string][]string{"assignee": {"018f0000-0000-7000-8000-000000000001"}}},
 	{Pattern: "POST /records/assignments/{task}/done"},
 	{Pattern: "POST /api/v1/records/documents/{id}/assignments"},
+	{Pattern: "POST /records/documents/{id}/drafts", Form: map[string][]string{"subject": {"teszt"}, "addressee": {"teszt"}}},
+	{Pattern: "GET /records/drafts/{draft}"},
+	{Pattern: "POST /records/drafts/{draft}", Form: map[string][]string{"subject": {"teszt"}, "addressee": {"teszt"}}},
+	{Pattern: "POST /records/drafts/{draft}/submit"},
+	{Pattern: "POST /records/reviews/{review}", Form: map[string][]string{"decision": {"approve"}}},
+	{Pattern: "POST /records/drafts/{draft}/sign", Form: map[string][]string{"method": {"paper"}}},
+	{Pattern: "POST /records/documents/{id}/dispatches", Form: map[string][]string{"channel": {"electronic"}, "addressee": {"teszt"}}},
+	{Pattern: "POST /records/dispatches/{dispatch}/events", Form: map[string][]string{"event": {"sent"}}},
+	{Pattern: "POST /api/v1/records/documents/{id}/dispatches"},
+	{Pattern: "POST /api/v1/records/dispatches/{dispatch}/events"},
+	{Pattern: "GET /api/v1/records/dispatches/{dispatch}"},
 }
 
 type handlers struct {
@@ -52,6 +63,7 @@ func routes(svc *Service) func(rt *web.Router, d module.Deps) error {
 		rt.Handle("POST /api/v1/records/documents", h.apiRegister, reg...)
 		rt.Handle("GET /api/v1/records/documents/{id}", h.apiDocument, read...)
 		h.routesAssignments(rt, d)
+		h.routesOutgoing(rt, d)
 		return nil
 	}
 }
@@ -64,6 +76,7 @@ type listData struct {
 	Books     []Book
 	CanReg    bool
 	CanBooks  bool
+	CanSend   bool // expediálás
 	Year      int
 }
 
@@ -72,7 +85,7 @@ type listData struct {
 func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := access.PrincipalFrom(ctx)
-	d := listData{Query: r.URL.Query().Get("q"), CanReg: p.Can(DocumentsRegister), CanBooks: p.Can(BooksManage), Year: hu.DateOf(h.svc.now()).Year}
+	d := listData{Query: r.URL.Query().Get("q"), CanReg: p.Can(DocumentsRegister), CanBooks: p.Can(BooksManage), CanSend: p.Can(DocumentsDispatch), Year: hu.DateOf(h.svc.now()).Year}
 	err := h.deps.DB.InTenantRead(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		if d.Documents, err = recentDocuments(ctx, tx, d.Query, 100); err != nil {
@@ -162,6 +175,7 @@ type documentData struct {
 	CanVoid  bool
 	Done     string
 	Work     *workData // tasks (szignálás); nil on pages that do not show them
+	Out      *outgoingData
 }
 
 func (h *handlers) loadDocument(ctx context.Context, tenant db.TenantID, rawID string) (documentData, error) {
@@ -223,8 +237,11 @@ func (h *handlers) document(w http.ResponseWriter, r *http.Request) error {
 	if err := h.loadWork(ctx, p, &d); err != nil {
 		return err
 	}
+	if err := h.loadOutgoing(ctx, p, &d); err != nil {
+		return err
+	}
 	switch done := r.URL.Query().Get("done"); done {
-	case "registered", "voided", "assigned", "task_done":
+	case "registered", "voided", "assigned", "task_done", "dispatched", "delivery":
 		d.Done = done
 	}
 	page := h.deps.Render.NewPage(r, "records.document", d)

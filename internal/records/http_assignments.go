@@ -24,7 +24,7 @@ import (
 func (h *handlers) routesAssignments(rt *web.Router, d module.Deps) {
 	h.svc.People = d.People
 	assign := []web.Middleware{d.Tenant, identity.Require(DocumentsAssign)}
-	rt.Handle("GET /records/inbox", h.inbox, d.Tenant, identity.Require(CasesHandle))
+	rt.Handle("GET /records/inbox", h.inbox, d.Tenant, identity.Require(DocumentsRead))
 	rt.Handle("POST /records/documents/{id}/assignments", h.assign, assign...)
 	rt.Handle("POST /records/assignments", h.assignMany, assign...)
 	rt.Handle("POST /records/assignments/{task}/done", h.finishTask, d.Tenant, identity.Require(CasesHandle))
@@ -280,7 +280,9 @@ func (h *handlers) finishTask(w http.ResponseWriter, r *http.Request) error {
 
 type inboxData struct {
 	Inbox      Inbox
-	All        bool // the tenant's overview rather than one's own
+	ToReview   []Draft // drafts waiting for my approval
+	ToSign     []Draft // approved drafts waiting for my signature
+	All        bool    // the tenant's overview rather than one's own
 	CanAssign  bool
 	Unassigned []Document
 	People     []module.Person
@@ -300,6 +302,9 @@ func (h *handlers) inboxData(r *http.Request, p *access.Principal) (inboxData, e
 		}
 		var err error
 		if d.Inbox, err = h.svc.Inbox(ctx, tx, who); err != nil {
+			return err
+		}
+		if d.ToReview, d.ToSign, err = pendingFor(ctx, tx, p.UserID); err != nil {
 			return err
 		}
 		if d.All {

@@ -35,6 +35,12 @@ const (
 	CasesHandle access.Permission = "records.cases.handle"
 	// SettingsManage is the module's configuration: case types.
 	SettingsManage access.Permission = "records.settings.manage"
+	// DocumentsSign is signing authority (kiadmányozási jog, Iratkr. 52. §),
+	// given by the jegyző's rules.
+	DocumentsSign access.Permission = "records.documents.sign"
+	// DocumentsDispatch is expediálás: sending signed documents and
+	// recording their delivery.
+	DocumentsDispatch access.Permission = "records.documents.dispatch"
 )
 
 // Roles of IRAT: the registry clerk (iktató) registers and reads; the head
@@ -42,13 +48,15 @@ const (
 // also opens books and voids wrong registrations.
 var roles = []access.Role{
 	{Name: "records_clerk", Scope: access.TenantScope, Label: "role.records_clerk",
-		Permissions: []access.Permission{DocumentsRead, DocumentsRegister}},
+		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsDispatch}},
 	{Name: "records_officer", Scope: access.TenantScope, Label: "role.records_officer",
 		Permissions: []access.Permission{DocumentsRead, CasesHandle}},
 	{Name: "records_unit_head", Scope: access.TenantScope, Label: "role.records_unit_head",
 		Permissions: []access.Permission{DocumentsRead, DocumentsAssign, CasesHandle}},
+	{Name: "records_signer", Scope: access.TenantScope, Label: "role.records_signer",
+		Permissions: []access.Permission{DocumentsRead, DocumentsSign}},
 	{Name: "records_manager", Scope: access.TenantScope, Label: "role.records_manager",
-		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage, DocumentsAssign, CasesHandle, SettingsManage}},
+		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage, DocumentsAssign, CasesHandle, SettingsManage, DocumentsDispatch}},
 }
 
 // Module plugs IRAT into the service.
@@ -60,11 +68,11 @@ func Module() module.Module {
 		Migrations:  mig,
 		Catalog:     catalogFiles,
 		Templates:   templateFiles,
-		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage, DocumentsAssign, CasesHandle, SettingsManage},
+		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage, DocumentsAssign, CasesHandle, SettingsManage, DocumentsSign, DocumentsDispatch},
 		Roles:       roles,
 		Menu: []shell.MenuEntry{
 			{Label: "records.title", Href: "/records", Permission: DocumentsRead, Module: "records"},
-			{Label: "records.inbox.menu", Href: "/records/inbox", Permission: CasesHandle, Module: "records"},
+			{Label: "records.inbox.menu", Href: "/records/inbox", Permission: DocumentsRead, Module: "records"},
 		},
 		Routes:           routes(svc),
 		OpenAPI:          openapiFragment,
