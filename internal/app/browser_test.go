@@ -281,6 +281,8 @@ func TestBrowserAccessibility(t *testing.T) {
 		tb.audit("records-document-dispatch")
 		tb.press(`form[action$="/dispatches"] button[type=submit]`) // post without address
 		tb.audit("records-dispatch-error")
+		tb.press(`[data-testid=case-cover]`)
+		tb.audit("records-case-cover")
 		tb.open("/records/dispatch")
 		tb.audit("records-dispatch-list")
 	})

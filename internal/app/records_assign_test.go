@@ -198,7 +198,7 @@ func abaligetRecords(t *testing.T, a *App) map[string]string {
 		if err != nil {
 			return err
 		}
-		ids = map[string]string{"id": doc.ID.String(), "task": task.ID.String(), "draft": draft.ID.String(),
+		ids = map[string]string{"id": doc.ID.String(), "case": doc.CaseID.String(), "task": task.ID.String(), "draft": draft.ID.String(),
 			"review": review.ID.String(), "dispatch": dispatch.ID.String()}
 		return nil
 	})

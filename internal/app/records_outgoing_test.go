@@ -115,6 +115,28 @@ func TestDraftSignOffDispatch(t *testing.T) {
 	if !strings.Contains(doc.Body, "Értesítő hagyva, nem vette át") || !strings.Contains(doc.Body, "kézbesítettnek minősül:") {
 		t.Errorf("the document does not show the delivery state")
 	}
+	// The case cover sheet tells the story in order.
+	cover := regexp.MustCompile(`href="(/records/cases/[0-9a-f-]{36})" data-testid="case-cover"`).FindStringSubmatch(doc.Body)
+	if cover == nil {
+		t.Fatal("no link to the case cover sheet")
+	}
+	story := clerk.get(cover[1]).Body
+	var at []int
+	for _, step := range []string{"Bejövő irat iktatva: 1-1/", "Kiadmány-tervezet készült: Fakivágási engedély", "Jóváhagyva: Fakivágási engedély",
+		"Kiadmányozva: Fakivágási engedély", "Kimenő irat iktatva: 1-2/", "Feladva: 1-2/", "Második értesítés: 1-2/"} {
+		i := strings.Index(story, step)
+		if i < 0 {
+			t.Fatalf("the cover sheet lacks %q", step)
+		}
+		at = append(at, i)
+	}
+	for i := 1; i < len(at); i++ {
+		// Signing and the registration it makes share a moment; the rest
+		// must come in order.
+		if at[i] < at[i-1] && i != 4 {
+			t.Errorf("cover sheet events out of order at step %d", i)
+		}
+	}
 	if log := head.get("/audit?action=records."); !strings.Contains(log.Body, "records.sign") || !strings.Contains(log.Body, "records.delivery") || !strings.Contains(log.Body, "records.draft_review") {
 		t.Errorf("outgoing events missing from the audit log")
 	}

@@ -38,6 +38,7 @@ var SeparationRoutes = []separation.Route{
 	{Pattern: "POST /api/v1/records/documents/{id}/dispatches"},
 	{Pattern: "POST /api/v1/records/dispatches/{dispatch}/events"},
 	{Pattern: "GET /api/v1/records/dispatches/{dispatch}"},
+	{Pattern: "GET /records/cases/{case}"},
 }
 
 type handlers struct {
@@ -64,6 +65,7 @@ func routes(svc *Service) func(rt *web.Router, d module.Deps) error {
 		rt.Handle("GET /api/v1/records/documents/{id}", h.apiDocument, read...)
 		h.routesAssignments(rt, d)
 		h.routesOutgoing(rt, d)
+		h.routesCase(rt, d)
 		return nil
 	}
 }
