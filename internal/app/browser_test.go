@@ -283,6 +283,8 @@ func TestBrowserAccessibility(t *testing.T) {
 		tb.audit("records-dispatch-error")
 		tb.press(`[data-testid=case-cover]`)
 		tb.audit("records-case-cover")
+		tb.open("/records/settings")
+		tb.audit("records-settings")
 		tb.open("/records/dispatch")
 		tb.audit("records-dispatch-list")
 	})

@@ -163,3 +163,37 @@ func TestDraftSignOffDispatch(t *testing.T) {
 		t.Errorf("get dispatch: %d %v", st, p)
 	}
 }
+
+// The head of records sets the number form; a book opened afterwards uses
+// it, the open one keeps its own.
+func TestNumberFormSetting(t *testing.T) {
+	a := demoApp(t)
+	srv := newServer(t, a)
+	hl, cl := demoLogin(t, "kulcs.orfu"), demoLogin(t, "ugyintezo")
+	head := newBrowser(t, srv)
+	head.login(hl.Username, hl.Password, hl.TOTPSecret)
+	clerk := newBrowser(t, srv)
+	clerk.login(cl.Username, cl.Password, "")
+	clerk.post("/tenants/switch", url.Values{"tenant": {"11730"}})
+	if p := clerk.get("/records/settings"); p.Status != http.StatusForbidden {
+		t.Errorf("clerk on settings: %d", p.Status)
+	}
+	if p := head.get("/records/settings"); p.Status != 200 || !strings.Contains(p.Body, "{főszám}-{alszám}/{év} (például 1234-3/2026)") {
+		t.Fatalf("settings page: %d", p.Status)
+	}
+	if p := head.post("/records/settings", url.Values{"number_template": {"{év}{főszám}{alszám}"}}); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "pontosan egyszer") {
+		t.Errorf("bad template: %d", p.Status)
+	}
+	if p := head.post("/records/settings", url.Values{"number_template": {"{év}/{főszám}-{alszám}"}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("save: %d", p.Status)
+	}
+	if p := head.post("/records/books", url.Values{"code": {"ADO"}, "title": {"Adóügyek"}, "prefix": {"ADO"}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("open book: %d", p.Status)
+	}
+	for book, want := range map[string]string{"KOZ": `"number">1-1/`, "ADO": `"number">ADO/20`} {
+		p := clerk.post("/records", url.Values{"book": {book}, "direction": {"in"}, "subject": {"Teszt " + book}})
+		if doc := clerk.get(p.Location); !strings.Contains(doc.Body, want) {
+			t.Errorf("%s: number not in the form %s", book, want)
+		}
+	}
+}

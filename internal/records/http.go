@@ -66,6 +66,7 @@ func routes(svc *Service) func(rt *web.Router, d module.Deps) error {
 		h.routesAssignments(rt, d)
 		h.routesOutgoing(rt, d)
 		h.routesCase(rt, d)
+		h.routesSettings(rt, d)
 		return nil
 	}
 }
