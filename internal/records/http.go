@@ -24,6 +24,9 @@ var SeparationRoutes = []separation.Route{
 	{Pattern: "POST /records/documents/{id}/void", Form: map[string][]string{"reason": {"teszt"}}},
 	{Pattern: "GET /api/v1/records/documents/{id}"},
 	{Pattern: "POST /records/books/{id}/close"},
+	{Pattern: "GET /records/books/{id}/export.pdf"},
+	{Pattern: "GET /records/books/{id}/export.xlsx"},
+	{Pattern: "GET /records/documents/{id}/receipt.pdf"},
 }
 
 type handlers struct {
@@ -48,6 +51,7 @@ func routes(svc *Service) func(rt *web.Router, d module.Deps) error {
 		rt.Handle("POST /records/books/{id}/close", h.closeBook, d.Tenant, identity.Require(BooksManage))
 		rt.Handle("POST /api/v1/records/documents", h.apiRegister, reg...)
 		rt.Handle("GET /api/v1/records/documents/{id}", h.apiDocument, read...)
+		h.routesExport(rt, d)
 		return nil
 	}
 }

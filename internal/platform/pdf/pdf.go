@@ -57,6 +57,9 @@ type Options struct {
 type Column struct {
 	Header string
 	Width  float64
+	// Min is a sample of the widest text the column must hold on one line
+	// (a date, an identifier): the column is never narrower than it.
+	Min string
 	// Right aligns the column to the right (numbers).
 	Right bool
 }
@@ -78,7 +81,7 @@ const (
 	titleSize  = 16.0
 	issuerSize = 11.0
 	headSize   = 12.0
-	cellPadX   = 3.0
+	cellPadX   = 3.5
 	cellPadY   = 2.5
 )
 
@@ -187,15 +190,10 @@ func (d *Document) Space(pt float64) { d.y += pt }
 
 // Table starts a table and prints its header row; add rows with Row.
 func (d *Document) Table(cols ...Column) *Table {
-	t := &Table{d: d, cols: cols}
-	var total float64
-	for _, c := range cols {
-		total += weight(c)
-	}
+	t := &Table{d: d, cols: cols, ws: d.columnWidths(cols)}
 	x := margin
-	for _, c := range cols {
-		w := d.contentWidth() * weight(c) / total
-		t.xs, t.ws = append(t.xs, x), append(t.ws, w)
+	for _, w := range t.ws {
+		t.xs = append(t.xs, x)
 		x += w
 	}
 	d.setFont(bold, tableSize)
@@ -206,6 +204,52 @@ func (d *Document) Table(cols ...Column) *Table {
 	d.need(t.height(t.head) + tableSize*leading + 2*cellPadY)
 	t.header()
 	return t
+}
+
+// columnWidths shares the content width among the columns by weight,
+// but gives each at least its Min: those that would be narrower get
+// their minimum, and the rest share what is left.
+func (d *Document) columnWidths(cols []Column) []float64 {
+	d.setFont(regular, tableSize)
+	mins := make([]float64, len(cols))
+	var sumMin float64
+	for i, c := range cols {
+		if c.Min != "" {
+			mins[i] = d.width(c.Min) + 2*cellPadX + 0.5
+		}
+		sumMin += mins[i]
+	}
+	avail := d.contentWidth()
+	if sumMin > avail { // the minimums alone do not fit: shrink them alike
+		for i := range mins {
+			mins[i] *= avail / sumMin
+		}
+	}
+	ws := make([]float64, len(cols))
+	fixed := make([]bool, len(cols))
+	for {
+		var left, total float64 = avail, 0
+		for i, c := range cols {
+			if fixed[i] {
+				left -= ws[i]
+			} else {
+				total += weight(c)
+			}
+		}
+		changed := false
+		for i, c := range cols {
+			if fixed[i] {
+				continue
+			}
+			ws[i] = left * weight(c) / total
+			if ws[i] < mins[i] {
+				ws[i], fixed[i], changed = mins[i], true, true
+			}
+		}
+		if !changed {
+			return ws
+		}
+	}
 }
 
 func weight(c Column) float64 {

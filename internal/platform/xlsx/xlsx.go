@@ -288,7 +288,8 @@ func (w *Workbook) WriteTo(out io.Writer) (int64, error) {
 	if err := w.finish(); err != nil {
 		return 0, err
 	}
-	w.f.SetActiveSheet(0)
+	// The first sheet is the active one already; setting it again would
+	// parse the streamed sheets back into memory.
 	return w.f.WriteTo(out)
 }
 

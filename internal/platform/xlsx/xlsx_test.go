@@ -155,6 +155,9 @@ func TestSeveralSheets(t *testing.T) {
 	if v, _ := f.GetCellValue("Adatok", "B2"); v != "Őrszentmiklós" {
 		t.Errorf("Adatok!B2 = %q", v)
 	}
+	if f.GetActiveSheetIndex() != 0 {
+		t.Errorf("the active sheet is %d, want the first", f.GetActiveSheetIndex())
+	}
 	if v, _ := f.GetCellValue("Lista", "A1001"); v != "1000" {
 		t.Errorf("Lista!A1001 = %q", v)
 	}
