@@ -50,9 +50,12 @@ type BookEntry struct {
 	// Preceding is the first number of the earlier year's case joined to
 	// this one (előirat); Following that of the later case this case was
 	// joined to (utóirat); Arrival the érkeztetési azonosító.
-	Preceding string `bun:"preceding"`
-	Following string `bun:"following"`
+	Preceding string `bun:"-"`
+	Following string `bun:"-"`
 	Arrival   string `bun:"-"`
+	// The cases joined to (előirat) and joined into (utóirat) this one.
+	PrecedingCase *uuid.UUID `bun:"preceding_case,type:uuid"`
+	MergedInto    *uuid.UUID `bun:"merged_into,type:uuid"`
 }
 
 // BookExport is a registration book with all its entries in number order.
@@ -72,19 +75,17 @@ func LoadBookExport(ctx context.Context, tx bun.IDB, id uuid.UUID) (*BookExport,
 		return nil, fmt.Errorf("book %s: %w", id, err)
 	}
 	e := &BookExport{Book: b}
-	// The first document of a case is always alszám 1, so the joined
-	// cases' numbers come by the unique (tenant, case, alszám) key.
 	err := tx.NewRaw(`SELECT c.foszam, d.alszam, d.number, d.registered_at, d.direction, d.subject, d.partner,
-			d.external_ref, d.registered_by, d.voided_at, d.void_reason, d.id,
-			COALESCE(p.number, '') AS preceding, COALESCE(f.number, '') AS following
+			d.external_ref, d.registered_by, d.voided_at, d.void_reason, d.id, c.preceding_case, c.merged_into
 		FROM records_documents d
 		JOIN records_cases c ON c.tenant_id = d.tenant_id AND c.id = d.case_id
-		LEFT JOIN records_documents p ON p.tenant_id = c.tenant_id AND p.case_id = c.preceding_case AND p.alszam = 1
-		LEFT JOIN records_documents f ON f.tenant_id = c.tenant_id AND f.case_id = c.merged_into AND f.alszam = 1
 		WHERE d.tenant_id = ? AND c.book_id = ?
 		ORDER BY c.foszam, d.alszam`, b.TenantID, b.ID).Scan(ctx, &e.Entries)
 	if err != nil {
 		return nil, fmt.Errorf("entries of %s/%d: %w", b.Code, b.Year, err)
+	}
+	if err := e.linkCases(ctx, tx); err != nil {
+		return nil, err
 	}
 	// An item registered in this book arrived this year or, just before
 	// New Year, the year before.
@@ -127,6 +128,62 @@ func longer(a, b string) string {
 		return b
 	}
 	return a
+}
+
+// linkCases fills in the előirat and utóirat numbers: the first
+// documents of the cases joined by szerelés. Few cases are, so they are
+// read apart, by key, rather than joined to every entry (which a planner
+// without statistics, right after a bulk load, runs as a nested scan).
+func (e *BookExport) linkCases(ctx context.Context, tx bun.IDB) error {
+	seen := map[uuid.UUID]bool{}
+	var ids []uuid.UUID
+	for _, en := range e.Entries {
+		for _, id := range []*uuid.UUID{en.PrecedingCase, en.MergedInto} {
+			if id != nil && !seen[*id] {
+				seen[*id] = true
+				ids = append(ids, *id)
+			}
+		}
+	}
+	first, err := documentNumbers(ctx, tx, e.Book.TenantID, "case_id", ids)
+	if err != nil {
+		return fmt.Errorf("joined cases of %s/%d: %w", e.Book.Code, e.Book.Year, err)
+	}
+	for i, en := range e.Entries {
+		if en.PrecedingCase != nil {
+			e.Entries[i].Preceding = first[*en.PrecedingCase]
+		}
+		if en.MergedInto != nil {
+			e.Entries[i].Following = first[*en.MergedInto]
+		}
+	}
+	return nil
+}
+
+// documentNumbers maps ids to iktatószám: by document id (key "id"), or
+// by case id to the case's first document (key "case_id").
+func documentNumbers(ctx context.Context, tx bun.IDB, tenant db.TenantID, key string, ids []uuid.UUID) (map[uuid.UUID]string, error) {
+	cond := "id IN (?)"
+	if key == "case_id" {
+		cond = "case_id IN (?) AND alszam = 1"
+	}
+	out := make(map[uuid.UUID]string, len(ids))
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		var rows []struct {
+			Key    uuid.UUID `bun:"key"`
+			Number string    `bun:"number"`
+		}
+		if err := tx.NewRaw(`SELECT `+key+` AS key, number FROM records_documents WHERE tenant_id = ? AND `+cond,
+			tenant, bun.In(chunk)).Scan(ctx, &rows); err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[r.Key] = r.Number
+		}
+	}
+	return out, nil
 }
 
 func (e *BookExport) title() string {
@@ -273,7 +330,7 @@ func factSheet(wb *xlsx.Workbook, m ExportMeta, kvs []pdf.KV) error {
 type ArrivalEntry struct {
 	Arrival
 	// DocumentNumber is the iktatószám the item was registered under.
-	DocumentNumber string `bun:"document_number"`
+	DocumentNumber string `bun:"-"`
 }
 
 // ArrivalsExport is the arrival register of a year, in serial order.
@@ -290,13 +347,24 @@ func LoadArrivalsExport(ctx context.Context, tx bun.IDB, year int) (*ArrivalsExp
 		return nil, db.ErrNoTenant
 	}
 	e := &ArrivalsExport{Year: year}
-	err := tx.NewRaw(`SELECT a.*, COALESCE(d.number, '') AS document_number
-		FROM records_arrivals a
-		LEFT JOIN records_documents d ON d.tenant_id = a.tenant_id AND d.id = a.document_id
-		WHERE a.tenant_id = ? AND a.year = ?
-		ORDER BY a.serial`, tenant, year).Scan(ctx, &e.Entries)
+	err := tx.NewRaw(`SELECT * FROM records_arrivals WHERE tenant_id = ? AND year = ? ORDER BY serial`, tenant, year).Scan(ctx, &e.Entries)
 	if err != nil {
 		return nil, fmt.Errorf("arrivals of %d: %w", year, err)
+	}
+	var ids []uuid.UUID
+	for _, a := range e.Entries {
+		if a.DocumentID != nil {
+			ids = append(ids, *a.DocumentID)
+		}
+	}
+	numbers, err := documentNumbers(ctx, tx, tenant, "id", ids)
+	if err != nil {
+		return nil, fmt.Errorf("arrivals of %d: %w", year, err)
+	}
+	for i, a := range e.Entries {
+		if a.DocumentID != nil {
+			e.Entries[i].DocumentNumber = numbers[*a.DocumentID]
+		}
 	}
 	return e, nil
 }
