@@ -220,9 +220,9 @@ func (d *Document) columnWidths(cols []Column) []float64 {
 		sumMin += mins[i]
 	}
 	avail := d.contentWidth()
-	if sumMin > avail { // the minimums alone do not fit: shrink them alike
+	if sumMin > avail*0.8 { // the minimums leave no room: shrink them alike
 		for i := range mins {
-			mins[i] *= avail / sumMin
+			mins[i] *= avail * 0.8 / sumMin
 		}
 	}
 	ws := make([]float64, len(cols))
@@ -471,6 +471,7 @@ func (d *Document) advance(r rune) float64 {
 // can, inside a word where a word alone is too wide. Line breaks in the
 // text are kept; control characters are dropped.
 func (d *Document) wrap(text string, width float64) []string {
+	width = max(width, 1) // a column narrower than its padding: a letter a line
 	var out []string
 	for _, para := range strings.Split(clean(text), "\n") {
 		words := strings.Fields(para)
@@ -495,7 +496,7 @@ func (d *Document) wrap(text string, width float64) []string {
 				}
 				line, lw = "", 0
 				// A word wider than the column is cut where it must be.
-				for ww > width {
+				for w != "" && ww > width {
 					cut, cw := d.fit(w, width)
 					out = append(out, w[:cut])
 					w, ww = w[cut:], ww-cw
