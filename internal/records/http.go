@@ -39,6 +39,9 @@ var SeparationRoutes = []separation.Route{
 	{Pattern: "POST /api/v1/records/dispatches/{dispatch}/events"},
 	{Pattern: "GET /api/v1/records/dispatches/{dispatch}"},
 	{Pattern: "GET /records/cases/{case}"},
+	{Pattern: "GET /records/books/{id}/export.pdf"},
+	{Pattern: "GET /records/books/{id}/export.xlsx"},
+	{Pattern: "GET /records/documents/{id}/receipt.pdf"},
 }
 
 type handlers struct {
@@ -67,6 +70,7 @@ func routes(svc *Service) func(rt *web.Router, d module.Deps) error {
 		h.routesOutgoing(rt, d)
 		h.routesCase(rt, d)
 		h.routesSettings(rt, d)
+		h.routesExport(rt, d)
 		return nil
 	}
 }

@@ -55,6 +55,12 @@ type Deps struct {
 	DB     *db.DB
 	Render *web.Renderer
 	Audit  *audit.Log
+
+	// TenantName returns a tenant's name as its printed documents show it
+	// (the municipality's name); modules do not read the platform's
+	// tenant table themselves.
+	TenantName func(ctx context.Context, t db.TenantID) (string, error)
+
 	// Login requires a signed-in user. Tenant requires a current tenant
 	// that has this module enabled (404 otherwise). Guard a tenant page
 	// with Tenant, then identity.Require(permission).
