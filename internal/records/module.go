@@ -27,6 +27,9 @@ const (
 	DocumentsRegister access.Permission = "records.documents.register"
 	DocumentsVoid     access.Permission = "records.documents.void"
 	BooksManage       access.Permission = "records.books.manage"
+	// ArchiveManage is the irattár's work: the file plan, archiving,
+	// disposal lists and archive transfers (fileplan.go).
+	ArchiveManage access.Permission = "records.archive.manage"
 )
 
 // Roles of IRAT: the registry clerk (iktató) registers and reads; the head
@@ -36,19 +39,19 @@ var roles = []access.Role{
 	{Name: "records_clerk", Scope: access.TenantScope, Label: "role.records_clerk",
 		Permissions: []access.Permission{DocumentsRead, DocumentsRegister}},
 	{Name: "records_manager", Scope: access.TenantScope, Label: "role.records_manager",
-		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage}},
+		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage, ArchiveManage}},
 }
 
 // Module plugs IRAT into the service.
 func Module() module.Module {
 	mig, _ := fs.Sub(migrationFiles, "migrations")
-	svc := &Service{}
+	svc := NewService(nil)
 	return module.Module{
 		Name: "records", Code: "IRAT", Title: "records.title",
 		Migrations:       mig,
 		Catalog:          catalogFiles,
 		Templates:        templateFiles,
-		Permissions:      []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage},
+		Permissions:      []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage, ArchiveManage},
 		Roles:            roles,
 		Menu:             []shell.MenuEntry{{Label: "records.title", Href: "/records", Permission: DocumentsRead, Module: "records"}},
 		Routes:           routes(svc),
