@@ -172,7 +172,7 @@ func humanSize(n int64) string {
 
 // safeName makes a file name from outside (a document's attachment) safe
 // as one path segment of the bag: no separators, no control characters,
-// no leading dots, at most 120 characters.
+// no ".." and no leading dot, at most 120 characters.
 func safeName(s string) string {
 	var b strings.Builder
 	for _, r := range s {
@@ -183,7 +183,11 @@ func safeName(s string) string {
 			b.WriteRune(r)
 		}
 	}
-	out := strings.TrimLeft(strings.TrimSpace(b.String()), ".")
+	out := b.String()
+	for strings.Contains(out, "..") {
+		out = strings.ReplaceAll(out, "..", ".")
+	}
+	out = strings.TrimLeft(strings.TrimSpace(out), ".")
 	if r := []rune(out); len(r) > 120 {
 		out = string(r[:120])
 	}
