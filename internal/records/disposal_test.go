@@ -97,7 +97,9 @@ func TestDisposalFromListToExecution(t *testing.T) {
 		return s.ApproveDisposal(ctx, tx, dp.ID, "MNL-BaML 123/2028", "2028-06-01", "x")
 	})
 	wantProblem(t, prob, "disposal_step")
-	if _, prob = step(func(ctx context.Context, tx bun.Tx) (records.Disposal, error) { return s.SendDisposal(ctx, tx, dp.ID, "kulcs.orfu") }); prob != nil {
+	if _, prob = step(func(ctx context.Context, tx bun.Tx) (records.Disposal, error) {
+		return s.SendDisposal(ctx, tx, dp.ID, "kulcs.orfu")
+	}); prob != nil {
 		t.Fatal(prob)
 	}
 	for _, bad := range [][2]string{{"", "2028-06-01"}, {"MNL 1", "tegnap"}, {"MNL 1", "2028-06-02"}, {"MNL 1", "2028-05-31"}} {
@@ -114,7 +116,9 @@ func TestDisposalFromListToExecution(t *testing.T) {
 		t.Fatal(prob)
 	}
 	// Without a content eraser nothing is pretended.
-	_, prob = step(func(ctx context.Context, tx bun.Tx) (records.Disposal, error) { return s.ExecuteDisposal(ctx, tx, dp.ID, "x") })
+	_, prob = step(func(ctx context.Context, tx bun.Tx) (records.Disposal, error) {
+		return s.ExecuteDisposal(ctx, tx, dp.ID, "x")
+	})
 	wantProblem(t, prob, "no_eraser")
 	if !strings.Contains(prob.HU, "nincs bekötve") {
 		t.Errorf("message: %s", prob.HU)
@@ -127,7 +131,9 @@ func TestDisposalFromListToExecution(t *testing.T) {
 	c.t = budapest(2028, 6, 2, 9, 0)
 	e := &eraser{}
 	s.Eraser = e
-	dp, prob = step(func(ctx context.Context, tx bun.Tx) (records.Disposal, error) { return s.ExecuteDisposal(ctx, tx, dp.ID, "kulcs.orfu") })
+	dp, prob = step(func(ctx context.Context, tx bun.Tx) (records.Disposal, error) {
+		return s.ExecuteDisposal(ctx, tx, dp.ID, "kulcs.orfu")
+	})
 	if prob != nil {
 		t.Fatal(prob)
 	}

@@ -353,4 +353,3 @@ func unzip(t *testing.T, b []byte, root string) string {
 	}
 	return filepath.Join(out, root)
 }
-
