@@ -139,7 +139,8 @@ func clerkJourney(t *testing.T, js bool) {
 // Each key page passes axe-core's WCAG 2.0/2.1 A and AA rules and reflows
 // to 320 CSS pixels.
 func TestBrowserAccessibility(t *testing.T) {
-	srv := newServer(t, demoApp(t))
+	app := demoApp(t)
+	srv := newServer(t, app)
 
 	t.Run("clerk", func(t *testing.T) {
 		tb := newTab(t, srv, "hu", true)
@@ -193,6 +194,11 @@ func TestBrowserAccessibility(t *testing.T) {
 			t.Errorf("registered number = %q", got)
 		}
 		tb.audit("records-document")
+		tb.typeIn("#code", "X999")
+		tb.press(`form[action$="/classify"] button[type=submit]`)
+		tb.audit("records-filing-error")
+		tb.open("/records/fileplan")
+		tb.audit("records-fileplan")
 		tb.open("/records/arrivals")
 		tb.audit("records-arrivals")
 
@@ -231,6 +237,24 @@ func TestBrowserAccessibility(t *testing.T) {
 			t.Errorf("TOTP heading = %q", h)
 		}
 		tb.audit("totp")
+	})
+
+	t.Run("head-of-records", func(t *testing.T) {
+		oldCases(t, app, "11730")
+		tb := newTab(t, srv, "hu", true)
+		if st := tb.login(demoLogin(t, "kulcs.orfu")); st != http.StatusOK {
+			t.Fatalf("login: %d", st)
+		}
+		tb.open("/records/disposal")
+		tb.audit("records-disposal")
+		tb.press(`form[method=post][action="/records/disposal"] button[type=submit]`)
+		tb.audit("records-disposal-list")
+		tb.press(`form[action$="/send"] button[type=submit]`)
+		tb.typeIn("#archive_ref", "")
+		tb.press(`form[action$="/approve"] button[type=submit]`)
+		tb.audit("records-disposal-approve-error")
+		tb.open("/records/transfer?year=2011")
+		tb.audit("records-transfer")
 	})
 
 	t.Run("operator", func(t *testing.T) {

@@ -19,12 +19,12 @@ import (
 )
 
 // SeparationRoutes are IRAT's routes that take an identifier.
-var SeparationRoutes = []separation.Route{
+var SeparationRoutes = append([]separation.Route{
 	{Pattern: "GET /records/documents/{id}"},
 	{Pattern: "POST /records/documents/{id}/void", Form: map[string][]string{"reason": {"teszt"}}},
 	{Pattern: "GET /api/v1/records/documents/{id}"},
 	{Pattern: "POST /records/books/{id}/close"},
-}
+}, fileplanSeparationRoutes...)
 
 type handlers struct {
 	svc   *Service
@@ -48,6 +48,7 @@ func routes(svc *Service) func(rt *web.Router, d module.Deps) error {
 		rt.Handle("POST /records/books/{id}/close", h.closeBook, d.Tenant, identity.Require(BooksManage))
 		rt.Handle("POST /api/v1/records/documents", h.apiRegister, reg...)
 		rt.Handle("GET /api/v1/records/documents/{id}", h.apiDocument, read...)
+		h.routesFileplan(rt, d)
 		return nil
 	}
 }
@@ -55,12 +56,13 @@ func routes(svc *Service) func(rt *web.Router, d module.Deps) error {
 func tenantOf(r *http.Request) db.TenantID { return access.PrincipalFrom(r.Context()).Tenant }
 
 type listData struct {
-	Query     string
-	Documents []Document
-	Books     []Book
-	CanReg    bool
-	CanBooks  bool
-	Year      int
+	Query      string
+	Documents  []Document
+	Books      []Book
+	CanReg     bool
+	CanBooks   bool
+	CanArchive bool
+	Year       int
 }
 
 // list is the registration book view: the newest registrations, or those
@@ -68,7 +70,7 @@ type listData struct {
 func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := access.PrincipalFrom(ctx)
-	d := listData{Query: r.URL.Query().Get("q"), CanReg: p.Can(DocumentsRegister), CanBooks: p.Can(BooksManage), Year: hu.DateOf(h.svc.now()).Year}
+	d := listData{Query: r.URL.Query().Get("q"), CanReg: p.Can(DocumentsRegister), CanBooks: p.Can(BooksManage), CanArchive: p.Can(ArchiveManage), Year: hu.DateOf(h.svc.now()).Year}
 	err := h.deps.DB.InTenantRead(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		if d.Documents, err = recentDocuments(ctx, tx, d.Query, 100); err != nil {
@@ -157,6 +159,7 @@ type documentData struct {
 	Merged   *Document // first document of the case this case was joined to
 	CanVoid  bool
 	Done     string
+	Filing   *FilingView // the case's tételszám, closure, retention
 }
 
 func (h *handlers) loadDocument(ctx context.Context, tenant db.TenantID, rawID string) (documentData, error) {
@@ -179,6 +182,9 @@ func (h *handlers) loadDocument(ctx context.Context, tenant db.TenantID, rawID s
 			return err
 		}
 		d.Case = *c
+		if d.Filing, err = loadFiling(ctx, tx, c); err != nil {
+			return err
+		}
 		if d.Siblings, err = caseDocuments(ctx, tx, c.ID); err != nil {
 			return err
 		}
@@ -215,7 +221,9 @@ func (h *handlers) document(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.CanVoid = p.Can(DocumentsVoid) && d.Document.VoidedAt == nil
-	if done := r.URL.Query().Get("done"); done == "registered" || done == "voided" {
+	d.Filing.allow(p)
+	switch done := r.URL.Query().Get("done"); done {
+	case "registered", "voided", "case_classify", "case_close", "case_archive":
 		d.Done = done
 	}
 	page := h.deps.Render.NewPage(r, "records.document", d)
