@@ -32,9 +32,12 @@ const (
 	ArchiveManage access.Permission = "records.archive.manage"
 )
 
-// Roles of IRAT: the registry clerk (iktató) registers and reads; the head
-// of records management (iratkezelés felügyeletét ellátó vezető, §7.4)
-// also opens books and voids wrong registrations.
+// Roles of IRAT: the registry clerk (iktató) registers and reads, files
+// cases under a tételszám and closes them; the head of records management
+// (iratkezelés felügyeletét ellátó vezető, §7.4) also opens books, voids
+// wrong registrations and keeps the irattár: the file plan, archiving,
+// disposal and transfer (ArchiveManage, a permission of its own so that an
+// archivist's role can have it without voiding rights).
 var roles = []access.Role{
 	{Name: "records_clerk", Scope: access.TenantScope, Label: "role.records_clerk",
 		Permissions: []access.Permission{DocumentsRead, DocumentsRegister}},
