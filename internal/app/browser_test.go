@@ -6,6 +6,7 @@ package app
 // ASP_SCREENSHOT_DIR when it is set.
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -110,7 +111,7 @@ func clerkJourney(t *testing.T, js bool) {
 	if h := tb.text("h1"); h != "Welcome, Kovács Anna!" {
 		t.Errorf("English dashboard heading = %q", h)
 	}
-	if menu := tb.texts(".govuk-service-navigation__link"); !slices.Equal(menu, []string{"Home", "Records", "Users", "Your account"}) {
+	if menu := tb.texts(".govuk-service-navigation__link"); !slices.Equal(menu, []string{"Home", "Records", "My cases", "Users", "Your account"}) {
 		t.Errorf("English menu = %q", menu)
 	}
 	if got := tb.text("[data-testid=current-tenant]"); got != "Abaliget" {
@@ -201,6 +202,8 @@ func TestBrowserAccessibility(t *testing.T) {
 		tb.audit("records-fileplan")
 		tb.open("/records/arrivals")
 		tb.audit("records-arrivals")
+		tb.open("/records/inbox")
+		tb.audit("records-inbox")
 
 		if st := tb.open("/nincs-ilyen-oldal"); st != http.StatusNotFound {
 			t.Errorf("unknown page: %d", st)
@@ -239,12 +242,59 @@ func TestBrowserAccessibility(t *testing.T) {
 		tb.audit("totp")
 	})
 
+	// IRAT szignálás: the document page with the assignment form open, the
+	// overview with bulk assignment, the case types with a refused form.
 	t.Run("head-of-records", func(t *testing.T) {
-		oldCases(t, app, "11730")
 		tb := newTab(t, srv, "hu", true)
 		if st := tb.login(demoLogin(t, "kulcs.orfu")); st != http.StatusOK {
 			t.Fatalf("login: %d", st)
 		}
+		tb.open("/records/new")
+		tb.typeIn("#subject", "Építési engedély kérelem")
+		if st := tb.press(`form[action="/records"] button[type=submit]`); st != http.StatusOK {
+			t.Fatalf("register: %d", st)
+		}
+		tb.click(`//summary[contains(normalize-space(.), "Szignálás")]`)
+		tb.audit("records-document-assign")
+		tb.press(`form[action$="/assignments"] button[type=submit]`) // nobody chosen
+		tb.audit("records-assign-error")
+		tb.open("/records/inbox?view=all")
+		tb.audit("records-inbox-all")
+		tb.open("/records/case-types")
+		tb.audit("records-case-types")
+		tb.press(`form[action="/records/case-types"] button[type=submit]`) // empty
+		tb.audit("records-case-types-error")
+
+		// The outgoing workflow: a draft, sent straight to the signer
+		// (himself), signed off, then dispatched.
+		head, _ := app.Identity.Users.ByUsername(context.Background(), "kulcs.orfu")
+		tb.open("/records")
+		tb.press(`a[href^="/records/documents/"]`)
+		tb.click(`//summary[contains(normalize-space(.), "Új kiadmány-tervezet")]`)
+		tb.typeIn("#subject", "Építési engedély")
+		tb.typeIn("#addressee", "Kovács Ödön")
+		if st := tb.press(`form[action$="/drafts"] button[type=submit]`); st != http.StatusOK {
+			t.Fatalf("create draft: %d", st)
+		}
+		tb.audit("records-draft")
+		tb.fatal("choose signer", chromedp.Do(tb.ctx, chromedp.SetValue(chromedp.CSS("#signer"), head.ID.String())))
+		tb.press(`form[action$="/submit"] button[type=submit]`)
+		tb.audit("records-draft-to-sign")
+		tb.press(`form[action$="/sign"] button[type=submit]`)
+		tb.press(`[data-testid=registered]`)
+		tb.click(`//summary[contains(normalize-space(.), "Expediálás")]`)
+		tb.audit("records-document-dispatch")
+		tb.press(`form[action$="/dispatches"] button[type=submit]`) // post without address
+		tb.audit("records-dispatch-error")
+		tb.press(`[data-testid=case-cover]`)
+		tb.audit("records-case-cover")
+		tb.open("/records/settings")
+		tb.audit("records-settings")
+		tb.open("/records/dispatch")
+		tb.audit("records-dispatch-list")
+
+		// The irattár: disposal list with a refused approval, transfer.
+		oldCases(t, app, "11730")
 		tb.open("/records/disposal")
 		tb.audit("records-disposal")
 		tb.press(`form[method=post][action="/records/disposal"] button[type=submit]`)

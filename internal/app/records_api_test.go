@@ -36,24 +36,7 @@ func TestRecordsAPI(t *testing.T) {
 		return tok
 	}
 	orfuToken, abaToken := token("11730"), token("12548")
-	call := func(method, path, tok, body string) (int, map[string]any) {
-		t.Helper()
-		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+tok)
-		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		v.Check(t, req, res, b)
-		var m map[string]any
-		json.Unmarshal(b, &m)
-		return res.StatusCode, m
-	}
+	call := apiCaller(t, srv.URL, v)
 
 	st, d := call("POST", "/api/v1/records/documents", orfuToken, `{"book":"KOZ","direction":"in","subject":"Lakossági bejelentés","partner":"Tóth Gábor"}`)
 	if st != 201 || !strings.HasPrefix(d["number"].(string), "1-1/") {
@@ -80,4 +63,46 @@ func TestRecordsAPI(t *testing.T) {
 	if st, _ := call("GET", "/api/v1/records/documents/"+id, abaToken, ""); st != 404 {
 		t.Errorf("Abaliget's token reads Orfű's document: %d", st)
 	}
+}
+
+// apiCaller returns a JSON API client for tests: every answer is checked
+// against the OpenAPI document, and decoded.
+func apiCaller(t *testing.T, base string, v *openapitest.Validator) func(method, path, token, body string) (int, map[string]any) {
+	return func(method, path, token, body string) (int, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		v.Check(t, req, res, b)
+		var m map[string]any
+		json.Unmarshal(b, &m)
+		return res.StatusCode, m
+	}
+}
+
+// tokenFor makes an API token of a demo user for one tenant.
+func tokenFor(t *testing.T, a *App, username string, tenant db.TenantID) string {
+	t.Helper()
+	u, err := a.Identity.Users.ByUsername(context.Background(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok string
+	err = a.DB.InTenant(cliContext(context.Background()), tenant, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		tok, _, err = a.Identity.CreateToken(ctx, tx, u.ID, tenant, "teszt", 0)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
 }

@@ -276,13 +276,21 @@ func TestHeadOfRecordsDisposesAndTransfers(t *testing.T) {
 	clerk := newBrowser(t, srv)
 	clerk.login(c.Username, c.Password, "")
 	clerk.post("/tenants/switch", url.Values{"tenant": {"11730"}})
+	// The routes whose identifier is {id}: documents, disposal lists and
+	// transfers are all tried with each of Abaliget's.
+	var routes []separation.Route
+	for _, r := range records.SeparationRoutes {
+		if strings.Count(r.Pattern, "{") == 1 && strings.Contains(r.Pattern, "{id}") {
+			routes = append(routes, r)
+		}
+	}
 	for _, id := range []string{abaOld.ID.String(), abaList.ID.String(), abaTransfer.ID.String()} {
 		separation.Check(t, separation.Case{
 			BaseURL:    srv.URL,
 			Actors:     []separation.Actor{{Name: "head of records of Orfű", Client: head.c}, {Name: "registry clerk of Orfű", Client: clerk.c}},
 			IDsOfB:     map[string]string{"id": id},
 			SecretsOfB: []string{"Régi panasz 12548", "Testületi jegyzőkönyv 12548"},
-			Routes:     records.SeparationRoutes,
+			Routes:     routes,
 		})
 	}
 	_, _ = old, abaPerm

@@ -83,11 +83,14 @@ func TestClerkRegistersInTheBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// One of every other IRAT object too, under its own parameter name.
+	ids := abaligetRecords(t, a)
+	ids["id"] = abaDoc.ID.String()
 	b.post("/tenants/switch", url.Values{"tenant": {"11730"}})
 	separation.Check(t, separation.Case{
 		BaseURL:    srv.URL,
 		Actors:     []separation.Actor{{Name: "registry clerk of Orfű", Client: b.c}, {Name: "head of records of Orfű", Client: mb.c}},
-		IDsOfB:     map[string]string{"id": abaDoc.ID.String()},
+		IDsOfB:     ids,
 		SecretsOfB: []string{"Abaligeti titkos ügy"},
 		Routes:     records.SeparationRoutes,
 	})

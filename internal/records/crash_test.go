@@ -15,6 +15,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/openasp-hu/asp/internal/platform/db"
+	"github.com/openasp-hu/asp/internal/platform/db/dbtest"
 	"github.com/openasp-hu/asp/internal/platform/migrations"
 	"github.com/openasp-hu/asp/internal/records"
 )
@@ -24,11 +25,11 @@ import (
 // and here 16 clerks register until the process is killed, printing each
 // number the moment it is acknowledged.
 func TestHelperRegisterUntilKilled(t *testing.T) {
-	dir := os.Getenv("ASP_RECORDS_CRASH_DATA")
-	if dir == "" {
+	dir, url := os.Getenv("ASP_RECORDS_CRASH_DATA"), os.Getenv("ASP_RECORDS_CRASH_URL")
+	if dir == "" && url == "" {
 		t.Skip("only runs as the child of TestAcknowledgedRegistrationsSurviveKill")
 	}
-	d, err := db.Open(context.Background(), db.Config{DataDir: dir})
+	d, err := db.Open(context.Background(), db.Config{DataDir: dir, URL: url})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
@@ -58,18 +59,38 @@ func TestHelperRegisterUntilKilled(t *testing.T) {
 }
 
 // Killing the process under load loses nothing that was acknowledged, and
-// the numbers stay gapless (domain §2.4; the fault test).
+// the numbers stay gapless (domain §2.4; the fault test), on both
+// databases.
 func TestAcknowledgedRegistrationsSurviveKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a process")
 	}
-	dir := t.TempDir()
-	d, err := db.Open(context.Background(), db.Config{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
 	mig, _ := fs.Sub(records.Module().Migrations, ".")
-	if err := d.Migrate(context.Background(), nil, migrations.Platform, db.Migrations{Module: "records", FS: mig}); err != nil {
+	sets := []db.Migrations{migrations.Platform, {Module: "records", FS: mig}}
+	t.Run("sqlite", func(t *testing.T) {
+		dir := t.TempDir()
+		cfg := db.Config{DataDir: dir}
+		d, err := db.Open(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Migrate(context.Background(), nil, sets...); err != nil {
+			t.Fatal(err)
+		}
+		d.Close()
+		killUnderLoad(t, cfg, "ASP_RECORDS_CRASH_DATA="+dir)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		url, _ := dbtest.NewPostgres(t, sets...)
+		killUnderLoad(t, db.Config{URL: url}, "ASP_RECORDS_CRASH_URL="+url)
+	})
+}
+
+// killUnderLoad opens a book, starts the registering child on the
+// database, kills it with SIGKILL after a while and checks what stayed.
+func killUnderLoad(t *testing.T, cfg db.Config, env string) {
+	d, err := db.Open(context.Background(), cfg)
+	if err != nil {
 		t.Fatal(err)
 	}
 	err = d.InTenant(context.Background(), orfu, func(ctx context.Context, tx bun.Tx) error {
@@ -82,7 +103,7 @@ func TestAcknowledgedRegistrationsSurviveKill(t *testing.T) {
 	}
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRegisterUntilKilled$")
-	cmd.Env = append(os.Environ(), "ASP_RECORDS_CRASH_DATA="+dir)
+	cmd.Env = append(os.Environ(), env)
 	stdout, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -106,7 +127,7 @@ read:
 			}
 			acked = append(acked, l)
 		case <-deadline:
-			cmd.Process.Kill()
+			cmd.Process.Kill() // SIGKILL
 			deadline = nil
 		}
 	}
@@ -115,7 +136,7 @@ read:
 		t.Fatalf("only %d registrations acknowledged before the kill", len(acked))
 	}
 
-	d, err = db.Open(context.Background(), db.Config{DataDir: dir})
+	d, err = db.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,7 +45,7 @@ func TestDisposalFromListToExecution(t *testing.T) {
 	}
 	create := func(year int) (records.Disposal, *records.Problem) {
 		var dp records.Disposal
-		prob := tx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
+		prob := inTx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
 			var err error
 			dp, err = s.CreateDisposal(ctx, tx, year, "kulcs.orfu")
 			return err
@@ -54,7 +54,7 @@ func TestDisposalFromListToExecution(t *testing.T) {
 	}
 	step := func(fn func(ctx context.Context, tx bun.Tx) (records.Disposal, error)) (records.Disposal, *records.Problem) {
 		var dp records.Disposal
-		prob := tx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
+		prob := inTx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
 			var err error
 			dp, err = fn(ctx, tx)
 			return err
@@ -207,7 +207,7 @@ func TestJoinedCasesAreDisposedWithTheirCase(t *testing.T) {
 	c.t = budapest(2029, 3, 1, 9, 0)
 	e := &eraser{}
 	s.Eraser = e
-	prob := tx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
+	prob := inTx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
 		dp, err := s.CreateDisposal(ctx, tx, 2029, "x")
 		if err != nil {
 			return err
@@ -239,7 +239,7 @@ func TestDiscardedListFreesItsCases(t *testing.T) {
 	closeCase(t, d, s, orfu, doc.CaseID)
 	c.t = budapest(2029, 1, 10, 9, 0)
 	var first records.Disposal
-	prob := tx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
+	prob := inTx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		if first, err = s.CreateDisposal(ctx, tx, 2029, "x"); err != nil {
 			return err
@@ -250,12 +250,12 @@ func TestDiscardedListFreesItsCases(t *testing.T) {
 	if prob != nil {
 		t.Fatal(prob)
 	}
-	prob = tx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
+	prob = inTx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
 		_, err := s.DiscardDisposal(ctx, tx, first.ID, "x")
 		return err
 	})
 	wantProblem(t, prob, "disposal_step")
-	prob = tx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
+	prob = inTx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
 		second, err := s.CreateDisposal(ctx, tx, 2029, "x")
 		if err == nil && second.ID == first.ID {
 			t.Error("same list")

@@ -50,3 +50,11 @@ func errAlreadyVoid(n string) *Problem {
 }
 
 var errNoReason = problem("no_reason", "reason", "Írja le, miért érvényteleníti az iktatást.", "Say why the registration is voided.")
+
+var (
+	errNoDocument   = problem("no_document", "", "Nincs ilyen iktatott irat.", "There is no such registered document.")
+	errNoAssignment = problem("no_assignment", "", "Nincs ilyen feladat.", "There is no such task.")
+	errNoDraft      = problem("no_draft", "", "Nincs ilyen kiadmány-tervezet.", "There is no such draft.")
+	errNoReview     = problem("no_review", "", "Nincs ilyen jóváhagyási kérés.", "There is no such approval request.")
+	errNoDispatch   = problem("no_dispatch", "", "Nincs ilyen expediálás.", "There is no such dispatch.")
+)

@@ -19,7 +19,7 @@ import (
 
 // tx runs fn in a tenant transaction and fails the test on an error that
 // is not a refusal; it returns the refusal, if any.
-func tx(t testing.TB, d *db.DB, tenant db.TenantID, fn func(ctx context.Context, tx bun.Tx) error) *records.Problem {
+func inTx(t testing.TB, d *db.DB, tenant db.TenantID, fn func(ctx context.Context, tx bun.Tx) error) *records.Problem {
 	t.Helper()
 	err := d.InTenant(context.Background(), tenant, fn)
 	var p *records.Problem
@@ -41,7 +41,7 @@ func wantProblem(t testing.TB, p *records.Problem, code string) {
 
 func classify(t testing.TB, d *db.DB, s *records.Service, tenant db.TenantID, caseID uuid.UUID, code, expires string) *records.Problem {
 	t.Helper()
-	return tx(t, d, tenant, func(ctx context.Context, tx bun.Tx) error {
+	return inTx(t, d, tenant, func(ctx context.Context, tx bun.Tx) error {
 		_, err := s.ClassifyCase(ctx, tx, caseID, code, expires, "ugyintezo")
 		return err
 	})
@@ -49,7 +49,7 @@ func classify(t testing.TB, d *db.DB, s *records.Service, tenant db.TenantID, ca
 
 func closeCase(t testing.TB, d *db.DB, s *records.Service, tenant db.TenantID, caseID uuid.UUID) *records.Problem {
 	t.Helper()
-	return tx(t, d, tenant, func(ctx context.Context, tx bun.Tx) error {
+	return inTx(t, d, tenant, func(ctx context.Context, tx bun.Tx) error {
 		_, err := s.CloseCase(ctx, tx, caseID, "ugyintezo")
 		return err
 	})
@@ -189,7 +189,7 @@ func TestFilePlanVersionsPerYear(t *testing.T) {
 	d, s, c := setup(t)
 	open := func(year int) (records.FilePlan, *records.Problem) {
 		var p records.FilePlan
-		prob := tx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
+		prob := inTx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
 			var err error
 			p, err = s.OpenFilePlan(ctx, tx, year, "kulcs.orfu")
 			return err
@@ -198,7 +198,7 @@ func TestFilePlanVersionsPerYear(t *testing.T) {
 	}
 	add := func(n records.NewItem) *records.Problem {
 		n.By = "kulcs.orfu"
-		return tx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
+		return inTx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
 			_, err := s.AddItem(ctx, tx, n)
 			return err
 		})
@@ -291,7 +291,7 @@ func TestClassifyCloseArchiveAndReopen(t *testing.T) {
 	doc := mustRegister(t, d, s, orfu, in("Közérdekű bejelentés"))
 	// Closing and archiving need a tételszám; an unknown one is named.
 	wantProblem(t, closeCase(t, d, s, orfu, doc.CaseID), "close_without_item")
-	prob := tx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
+	prob := inTx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
 		_, err := s.ArchiveCase(ctx, tx, doc.CaseID, "", "x")
 		return err
 	})
@@ -318,7 +318,7 @@ func TestClassifyCloseArchiveAndReopen(t *testing.T) {
 	}); err == nil {
 		t.Error("Aba classified Orfű's case")
 	}
-	prob = tx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
+	prob = inTx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
 		_, err := s.ArchiveCase(ctx, tx, doc.CaseID, "", "x")
 		return err
 	})
@@ -339,7 +339,7 @@ func TestClassifyCloseArchiveAndReopen(t *testing.T) {
 	if r := records.RetentionOf(cs.Filing, item); r.From != (hu.Date{Year: 2028, Month: time.March, Day: 3}) || r.Permanent() {
 		t.Errorf("retention %+v", r)
 	}
-	prob = tx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
+	prob = inTx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
 		_, err := s.ArchiveCase(ctx, tx, doc.CaseID, " Központi irattár, 2. polc ", "irattaros")
 		return err
 	})
@@ -370,7 +370,7 @@ func TestClassifyCloseArchiveAndReopen(t *testing.T) {
 
 func TestRetentionFromExpiryAndPermanent(t *testing.T) {
 	d, s, c := setup(t)
-	tx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
+	inTx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := s.OpenFilePlan(ctx, tx, 2026, "x"); err != nil {
 			return err
 		}

@@ -24,6 +24,21 @@ var SeparationRoutes = append([]separation.Route{
 	{Pattern: "POST /records/documents/{id}/void", Form: map[string][]string{"reason": {"teszt"}}},
 	{Pattern: "GET /api/v1/records/documents/{id}"},
 	{Pattern: "POST /records/books/{id}/close"},
+	{Pattern: "POST /records/documents/{id}/assignments", Form: map[string][]string{"assignee": {"018f0000-0000-7000-8000-000000000001"}}},
+	{Pattern: "POST /records/assignments/{task}/done"},
+	{Pattern: "POST /api/v1/records/documents/{id}/assignments"},
+	{Pattern: "POST /records/documents/{id}/drafts", Form: map[string][]string{"subject": {"teszt"}, "addressee": {"teszt"}}},
+	{Pattern: "GET /records/drafts/{draft}"},
+	{Pattern: "POST /records/drafts/{draft}", Form: map[string][]string{"subject": {"teszt"}, "addressee": {"teszt"}}},
+	{Pattern: "POST /records/drafts/{draft}/submit"},
+	{Pattern: "POST /records/reviews/{review}", Form: map[string][]string{"decision": {"approve"}}},
+	{Pattern: "POST /records/drafts/{draft}/sign", Form: map[string][]string{"method": {"paper"}}},
+	{Pattern: "POST /records/documents/{id}/dispatches", Form: map[string][]string{"channel": {"electronic"}, "addressee": {"teszt"}}},
+	{Pattern: "POST /records/dispatches/{dispatch}/events", Form: map[string][]string{"event": {"sent"}}},
+	{Pattern: "POST /api/v1/records/documents/{id}/dispatches"},
+	{Pattern: "POST /api/v1/records/dispatches/{dispatch}/events"},
+	{Pattern: "GET /api/v1/records/dispatches/{dispatch}"},
+	{Pattern: "GET /records/cases/{case}"},
 }, fileplanSeparationRoutes...)
 
 type handlers struct {
@@ -48,6 +63,10 @@ func routes(svc *Service) func(rt *web.Router, d module.Deps) error {
 		rt.Handle("POST /records/books/{id}/close", h.closeBook, d.Tenant, identity.Require(BooksManage))
 		rt.Handle("POST /api/v1/records/documents", h.apiRegister, reg...)
 		rt.Handle("GET /api/v1/records/documents/{id}", h.apiDocument, read...)
+		h.routesAssignments(rt, d)
+		h.routesOutgoing(rt, d)
+		h.routesCase(rt, d)
+		h.routesSettings(rt, d)
 		h.routesFileplan(rt, d)
 		return nil
 	}
@@ -61,6 +80,7 @@ type listData struct {
 	Books      []Book
 	CanReg     bool
 	CanBooks   bool
+	CanSend    bool // expediálás
 	CanArchive bool
 	Year       int
 }
@@ -70,7 +90,7 @@ type listData struct {
 func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := access.PrincipalFrom(ctx)
-	d := listData{Query: r.URL.Query().Get("q"), CanReg: p.Can(DocumentsRegister), CanBooks: p.Can(BooksManage), CanArchive: p.Can(ArchiveManage), Year: hu.DateOf(h.svc.now()).Year}
+	d := listData{Query: r.URL.Query().Get("q"), CanReg: p.Can(DocumentsRegister), CanBooks: p.Can(BooksManage), CanSend: p.Can(DocumentsDispatch), CanArchive: p.Can(ArchiveManage), Year: hu.DateOf(h.svc.now()).Year}
 	err := h.deps.DB.InTenantRead(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		if d.Documents, err = recentDocuments(ctx, tx, d.Query, 100); err != nil {
@@ -159,6 +179,8 @@ type documentData struct {
 	Merged   *Document // first document of the case this case was joined to
 	CanVoid  bool
 	Done     string
+	Work     *workData // tasks (szignálás); nil on pages that do not show them
+	Out      *outgoingData
 	Filing   *FilingView // the case's tételszám, closure, retention
 }
 
@@ -221,9 +243,15 @@ func (h *handlers) document(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.CanVoid = p.Can(DocumentsVoid) && d.Document.VoidedAt == nil
+	if err := h.loadWork(ctx, p, &d); err != nil {
+		return err
+	}
+	if err := h.loadOutgoing(ctx, p, &d); err != nil {
+		return err
+	}
 	d.Filing.allow(p)
 	switch done := r.URL.Query().Get("done"); done {
-	case "registered", "voided", "case_classify", "case_close", "case_archive":
+	case "registered", "voided", "assigned", "task_done", "dispatched", "delivery", "case_classify", "case_close", "case_archive":
 		d.Done = done
 	}
 	page := h.deps.Render.NewPage(r, "records.document", d)
@@ -247,6 +275,9 @@ func (h *handlers) void(w http.ResponseWriter, r *http.Request) error {
 	var prob *Problem
 	if errors.As(err, &prob) {
 		d.CanVoid = d.Document.VoidedAt == nil
+		if err := h.loadWork(ctx, p, &d); err != nil {
+			return err
+		}
 		page := h.deps.Render.NewPage(r, "records.document", d)
 		page.Form = &web.Form{Errors: []web.FieldError{{Field: "reason", Message: prob.Message(page.Lang)}}}
 		return h.deps.Render.Render(w, r, http.StatusUnprocessableEntity, "records/document", page)

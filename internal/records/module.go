@@ -15,7 +15,7 @@ var migrationFiles embed.FS
 //go:embed i18n
 var catalogFiles embed.FS
 
-//go:embed templates templates/_*.html
+//go:embed templates/*.html
 var templateFiles embed.FS
 
 //go:embed openapi.json
@@ -27,6 +27,20 @@ const (
 	DocumentsRegister access.Permission = "records.documents.register"
 	DocumentsVoid     access.Permission = "records.documents.void"
 	BooksManage       access.Permission = "records.books.manage"
+	// DocumentsAssign is szignálás: giving registered documents to case
+	// officers (the head of a unit, Iratkr. 51. §).
+	DocumentsAssign access.Permission = "records.documents.assign"
+	// CasesHandle makes one a case officer (ügyintéző): assignable, and
+	// able to close one's own tasks.
+	CasesHandle access.Permission = "records.cases.handle"
+	// SettingsManage is the module's configuration: case types.
+	SettingsManage access.Permission = "records.settings.manage"
+	// DocumentsSign is signing authority (kiadmányozási jog, Iratkr. 52. §),
+	// given by the jegyző's rules.
+	DocumentsSign access.Permission = "records.documents.sign"
+	// DocumentsDispatch is expediálás: sending signed documents and
+	// recording their delivery.
+	DocumentsDispatch access.Permission = "records.documents.dispatch"
 	// ArchiveManage is the irattár's work: the file plan, archiving,
 	// disposal lists and archive transfers (fileplan.go).
 	ArchiveManage access.Permission = "records.archive.manage"
@@ -40,9 +54,15 @@ const (
 // archivist's role can have it without voiding rights).
 var roles = []access.Role{
 	{Name: "records_clerk", Scope: access.TenantScope, Label: "role.records_clerk",
-		Permissions: []access.Permission{DocumentsRead, DocumentsRegister}},
+		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsDispatch}},
+	{Name: "records_officer", Scope: access.TenantScope, Label: "role.records_officer",
+		Permissions: []access.Permission{DocumentsRead, CasesHandle}},
+	{Name: "records_unit_head", Scope: access.TenantScope, Label: "role.records_unit_head",
+		Permissions: []access.Permission{DocumentsRead, DocumentsAssign, CasesHandle}},
+	{Name: "records_signer", Scope: access.TenantScope, Label: "role.records_signer",
+		Permissions: []access.Permission{DocumentsRead, DocumentsSign}},
 	{Name: "records_manager", Scope: access.TenantScope, Label: "role.records_manager",
-		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage, ArchiveManage}},
+		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage, DocumentsAssign, CasesHandle, SettingsManage, DocumentsDispatch, ArchiveManage}},
 }
 
 // Module plugs IRAT into the service.
@@ -51,12 +71,15 @@ func Module() module.Module {
 	svc := NewService(nil)
 	return module.Module{
 		Name: "records", Code: "IRAT", Title: "records.title",
-		Migrations:       mig,
-		Catalog:          catalogFiles,
-		Templates:        templateFiles,
-		Permissions:      []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage, ArchiveManage},
-		Roles:            roles,
-		Menu:             []shell.MenuEntry{{Label: "records.title", Href: "/records", Permission: DocumentsRead, Module: "records"}},
+		Migrations:  mig,
+		Catalog:     catalogFiles,
+		Templates:   templateFiles,
+		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage, DocumentsAssign, CasesHandle, SettingsManage, DocumentsSign, DocumentsDispatch, ArchiveManage},
+		Roles:       roles,
+		Menu: []shell.MenuEntry{
+			{Label: "records.title", Href: "/records", Permission: DocumentsRead, Module: "records"},
+			{Label: "records.inbox.menu", Href: "/records/inbox", Permission: DocumentsRead, Module: "records"},
+		},
 		Routes:           routes(svc),
 		OpenAPI:          openapiFragment,
 		SeparationRoutes: SeparationRoutes,

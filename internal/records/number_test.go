@@ -40,3 +40,63 @@ func FuzzParseNumber(f *testing.F) {
 		}
 	})
 }
+
+func TestNumberTemplates(t *testing.T) {
+	n := Number{Prefix: "ADÓ", Foszam: 17, Alszam: 2, Year: 2026}
+	for tmpl, want := range map[NumberTemplate]string{
+		"":                        "ADÓ/17-2/2026",
+		DefaultNumberTemplate:     "ADÓ/17-2/2026",
+		"{év}/{főszám}-{alszám}":  "ADÓ/2026/17-2",
+		"{főszám}/{alszám}/{év}":  "ADÓ/17/2/2026",
+		"{év}. {főszám}.{alszám}": "ADÓ/2026. 17.2",
+		"{alszám}:{főszám}-{év}":  "ADÓ/2:17-2026",
+	} {
+		if err := CheckTemplate(tmpl); err != nil && tmpl != "" {
+			t.Errorf("CheckTemplate(%q): %v", tmpl, err)
+		}
+		if got := tmpl.Format(n); got != want {
+			t.Errorf("%q.Format = %q, want %q", tmpl, got, want)
+		}
+		back, err := tmpl.Parse(" " + want + " ")
+		if err != nil || back != n {
+			t.Errorf("%q.Parse(%q) = %+v, %v", tmpl, want, back, err)
+		}
+		plain := n
+		plain.Prefix = ""
+		if back, err := tmpl.Parse(tmpl.Format(plain)); err != nil || back != plain {
+			t.Errorf("%q without prefix: %+v, %v", tmpl, back, err)
+		}
+	}
+	for _, bad := range []NumberTemplate{"", "{főszám}-{alszám}", "{főszám}{alszám}/{év}", "{főszám}-{alszám}/{év}/{év}",
+		"Iktató: {főszám}-{alszám}/{év}", "{foszam}-{alszam}/{ev}", "{főszám}_{alszám}/{év}"} {
+		if err := CheckTemplate(bad); err == nil {
+			t.Errorf("CheckTemplate(%q) accepted", bad)
+		}
+	}
+	// The message names the forms in use.
+	_, err := NumberTemplate("{év}/{főszám}-{alszám}").Parse("17-2/2026")
+	if ne, ok := err.(*NumberError); !ok || ne.HU() != "A(z) „17-2/2026” nem iktatószám. A helyes alak: 2026/1234-3 vagy ELŐTAG/2026/1234-3." {
+		t.Errorf("message: %v", err)
+	}
+}
+
+func FuzzNumberTemplate(f *testing.F) {
+	for _, s := range []string{string(DefaultNumberTemplate), "{év}/{főszám}-{alszám}", "{főszám}{alszám}{év}", "", "{év}. {főszám}.{alszám}"} {
+		f.Add(s, int64(17), int64(2), 2026, "ADÓ")
+	}
+	f.Fuzz(func(t *testing.T, tmpl string, foszam, alszam int64, year int, prefix string) {
+		tp := NumberTemplate(tmpl)
+		if CheckTemplate(tp) != nil {
+			return
+		}
+		if foszam < 1 || foszam > 999999999999 || alszam < 1 || alszam > 999999999 || year < 1900 || year > 9999 || !prefixPattern.MatchString(prefix) {
+			return
+		}
+		// Every valid template reads back what it writes.
+		n := Number{Prefix: prefix, Foszam: foszam, Alszam: alszam, Year: year}
+		back, err := tp.Parse(tp.Format(n))
+		if err != nil || back != n {
+			t.Fatalf("%q: %+v → %q → %+v, %v", tmpl, n, tp.Format(n), back, err)
+		}
+	})
+}

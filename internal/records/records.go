@@ -52,6 +52,18 @@ type Book struct {
 	ClosureEntries int64  `bun:"closure_entries"`
 	ClosureHash    string `bun:"closure_hash"`
 	ClosedBy       string `bun:"closed_by"`
+	// NumberTemplate is the form of this volume's numbers ('' = default).
+	NumberTemplate NumberTemplate `bun:"number_template"`
+}
+
+// Example is a number of this book's form, for the settings page.
+func (b Book) Example() string {
+	return b.NumberTemplate.Format(Number{Prefix: b.Prefix, Foszam: 1234, Alszam: 3, Year: b.Year})
+}
+
+// number renders a number of this book.
+func (b *Book) number(foszam, alszam int64) string {
+	return b.NumberTemplate.Format(Number{Prefix: b.Prefix, Foszam: foszam, Alszam: alszam, Year: b.Year})
 }
 
 // Case is an ügyirat: one főszám in one book.

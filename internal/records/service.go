@@ -2,7 +2,6 @@ package records
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -13,11 +12,14 @@ import (
 	"github.com/openasp-hu/asp/internal/hu"
 	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
+	"github.com/openasp-hu/asp/internal/platform/module"
 )
 
 // Service holds the registration rules.
 type Service struct {
 	Now func() time.Time
+	// People is the platform's directory: who may be assigned.
+	People module.People
 	// Eraser deletes case contents at disposal, Contents gives them to
 	// an archive transfer package (disposal.go, transfer.go).
 	Eraser   ContentEraser
@@ -39,7 +41,12 @@ func (s *Service) OpenBook(ctx context.Context, tx bun.Tx, code, title, prefix s
 	if code == "" || len(code) > 20 || title == "" || !prefixPattern.MatchString(prefix) {
 		return Book{}, problem("bad_book", "code", "Adjon meg kódot (legfeljebb 20 karakter), megnevezést, és legfeljebb 20 karakteres előtagot betűkből, számokból.", "Give a code (at most 20 characters), a title, and a prefix of at most 20 letters or digits.")
 	}
-	b := Book{ID: uuid.Must(uuid.NewV7()), Code: code, Year: year, Title: title, Prefix: prefix, Status: "open", NextFoszam: 1, CreatedAt: s.now().UTC()}
+	st, _, err := settings(ctx, tx)
+	if err != nil {
+		return Book{}, err
+	}
+	b := Book{ID: uuid.Must(uuid.NewV7()), Code: code, Year: year, Title: title, Prefix: prefix, Status: "open", NextFoszam: 1,
+		CreatedAt: s.now().UTC(), NumberTemplate: st.NumberTemplate}
 	if err := insert(ctx, tx, &b); err != nil {
 		if db.IsUniqueViolation(err) {
 			return Book{}, problem("book_exists", "code", "Már van %s kódú iktatókönyv %d-re.", "There already is a book %s for %d.", code, year)
@@ -69,11 +76,19 @@ func (s *Service) currentBook(ctx context.Context, tx bun.Tx, code string, year 
 		return nil, errUnknownBook(code)
 	}
 	t, _ := db.TenantFrom(ctx)
+	// The new volume takes the tenant's number form if it set one, else
+	// the previous volume's.
+	template := prev.NumberTemplate
+	if st, found, err := settings(ctx, tx); err != nil {
+		return nil, err
+	} else if found {
+		template = st.NumberTemplate
+	}
 	// Two first registrations of the year may race; the loser's insert
 	// does nothing and both read the one book.
-	_, err = tx.NewRaw(`INSERT INTO records_books (tenant_id, id, code, year, title, prefix, status, next_foszam, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, 'open', 1, ?) ON CONFLICT (tenant_id, code, year) DO NOTHING`,
-		t, uuid.Must(uuid.NewV7()), code, year, prev.Title, prev.Prefix, s.now().UTC()).Exec(ctx)
+	_, err = tx.NewRaw(`INSERT INTO records_books (tenant_id, id, code, year, title, prefix, status, next_foszam, created_at, number_template)
+		VALUES (?, ?, ?, ?, ?, ?, 'open', 1, ?, ?) ON CONFLICT (tenant_id, code, year) DO NOTHING`,
+		t, uuid.Must(uuid.NewV7()), code, year, prev.Title, prev.Prefix, s.now().UTC(), template).Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("open book %s/%d: %w", code, year, err)
 	}
@@ -191,7 +206,7 @@ func (s *Service) write(ctx context.Context, tx bun.Tx, p plan) (Document, audit
 	}
 	if c != nil {
 		d.CaseID, d.Alszam = c.ID, alszam
-		d.Number = Number{Prefix: p.book.Prefix, Foszam: c.Foszam, Alszam: alszam, Year: p.book.Year}.String()
+		d.Number = p.book.number(c.Foszam, alszam)
 		if err := insert(ctx, tx, &d); err != nil {
 			return Document{}, audit.Event{}, err
 		}
@@ -266,7 +281,7 @@ func (s *Service) writeFresh(ctx context.Context, tx bun.Tx, reqs []*batchReques
 			cases[i] = Case{ID: uuid.Must(uuid.NewV7()), BookID: book.ID, Foszam: f, Subject: p.r.Subject, NextAlszam: 2, CreatedAt: p.now.UTC()}
 			docs[i] = Document{
 				ID: uuid.Must(uuid.NewV7()), CaseID: cases[i].ID, Alszam: 1,
-				Number:    Number{Prefix: book.Prefix, Foszam: f, Alszam: 1, Year: book.Year}.String(),
+				Number:    book.number(f, 1),
 				Direction: p.r.Direction, Subject: p.r.Subject, Partner: strings.TrimSpace(p.r.Partner), ExternalRef: strings.TrimSpace(p.r.ExternalRef),
 				RegisteredAt: p.now.UTC(), RegisteredBy: p.r.By,
 			}
@@ -293,21 +308,19 @@ func (s *Service) caseFor(ctx context.Context, tx bun.Tx, predecessor string, ye
 	if strings.TrimSpace(predecessor) == "" {
 		return nil, nil, nil
 	}
-	n, err := ParseNumber(predecessor)
+	number, err := canonicalNumber(ctx, tx, predecessor, "predecessor")
 	if err != nil {
-		var ne *NumberError
-		errors.As(err, &ne)
-		return nil, nil, &Problem{Code: "bad_number", Field: "predecessor", HU: ne.HU(), EN: ne.Error()}
+		return nil, nil, err
 	}
-	pd, err := documentByNumber(ctx, tx, n.String())
+	pd, err := documentByNumber(ctx, tx, number)
 	if err != nil {
 		return nil, nil, err
 	}
 	if pd == nil {
-		return nil, nil, errUnknownPredecessor(n.String())
+		return nil, nil, errUnknownPredecessor(number)
 	}
 	if pd.VoidedAt != nil {
-		return nil, nil, errVoidedPredecessor(n.String())
+		return nil, nil, errVoidedPredecessor(number)
 	}
 	c, err := caseByID(ctx, tx, pd.CaseID)
 	if err != nil {
@@ -319,7 +332,7 @@ func (s *Service) caseFor(ctx context.Context, tx bun.Tx, predecessor string, ye
 			return nil, nil, err
 		}
 	}
-	if err := checkFollowUp(n.String(), c); err != nil {
+	if err := checkFollowUp(number, c); err != nil {
 		return nil, nil, err
 	}
 	b, err := bookByID(ctx, tx, c.BookID)
@@ -339,18 +352,16 @@ func (s *Service) Void(ctx context.Context, tx bun.Tx, number, reason, by string
 	if reason == "" {
 		return Document{}, errNoReason
 	}
-	n, err := ParseNumber(number)
+	canonical, err := canonicalNumber(ctx, tx, number, "number")
 	if err != nil {
-		var ne *NumberError
-		errors.As(err, &ne)
-		return Document{}, &Problem{Code: "bad_number", Field: "number", HU: ne.HU(), EN: ne.Error()}
+		return Document{}, err
 	}
-	d, err := documentByNumber(ctx, tx, n.String())
+	d, err := documentByNumber(ctx, tx, canonical)
 	if err != nil {
 		return Document{}, err
 	}
 	if d == nil {
-		return Document{}, errUnknownPredecessor(n.String())
+		return Document{}, errUnknownPredecessor(canonical)
 	}
 	if d.VoidedAt != nil {
 		return Document{}, errAlreadyVoid(d.Number)
@@ -367,4 +378,27 @@ func appendAudit(ctx context.Context, tx bun.Tx, action, objType, objID string, 
 	t, _ := db.TenantFrom(ctx)
 	_, err := audit.Append(ctx, tx, t, audit.Event{Action: action, ObjectType: objType, ObjectID: objID, Result: audit.ResultOK, Detail: detail}, now)
 	return err
+}
+
+// canonicalNumber reads an iktatószám a person typed by the forms the
+// tenant's books use, and returns it as stored; a text that fits none is
+// a refusal naming field.
+func canonicalNumber(ctx context.Context, tx bun.IDB, raw, field string) (string, error) {
+	var used []NumberTemplate
+	if err := tx.NewSelect().Model((*Book)(nil)).ColumnExpr("DISTINCT number_template").Scan(ctx, &used); err != nil {
+		return "", fmt.Errorf("number templates: %w", err)
+	}
+	if len(used) == 0 {
+		used = []NumberTemplate{""}
+	}
+	var forms []string
+	for _, t := range used {
+		n, err := t.Parse(raw)
+		if err == nil {
+			return t.Format(n), nil
+		}
+		forms = append(forms, t.Example())
+	}
+	ne := &NumberError{Input: raw, Forms: forms}
+	return "", &Problem{Code: "bad_number", Field: field, HU: ne.HU(), EN: ne.Error()}
 }

@@ -363,3 +363,61 @@ func TestCloseAndVerifyBook(t *testing.T) {
 		t.Error("a changed entry went unnoticed")
 	}
 }
+
+// A municipality sets its own number form: books opened afterwards use
+// it, the open volume keeps its own, and a predecessor is read in either.
+func TestNumberTemplateSetting(t *testing.T) {
+	d, s, c := setup(t)
+	run := func(fn func(ctx context.Context, tx bun.Tx) error) error {
+		return d.InTenant(context.Background(), orfu, fn)
+	}
+	err := run(func(ctx context.Context, tx bun.Tx) error {
+		return s.SetNumberTemplate(ctx, tx, "{főszám}{alszám}/{év}", "vezeto")
+	})
+	var p *records.Problem
+	if !errors.As(err, &p) || p.Code != "bad_template" {
+		t.Fatalf("template without separator: %v", err)
+	}
+	if err := run(func(ctx context.Context, tx bun.Tx) error {
+		if err := s.SetNumberTemplate(ctx, tx, "{év}/{főszám}-{alszám}", "vezeto"); err != nil {
+			return err
+		}
+		_, err := s.OpenBook(ctx, tx, "ADO", "Adóügyek", "ADO", 2026)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	kozFirst := mustRegister(t, d, s, orfu, in("Általános ügy"))
+	r := in("Adóbevallás")
+	r.BookCode = "ADO"
+	adoFirst := mustRegister(t, d, s, orfu, r)
+	if kozFirst.Number != "1-1/2026" || adoFirst.Number != "ADO/2026/1-1" {
+		t.Fatalf("numbers: %s, %s", kozFirst.Number, adoFirst.Number)
+	}
+	// Follow-ups typed in each book's own form, with stray spaces.
+	r.Predecessor = " ADO/2026/1-1 "
+	if f := mustRegister(t, d, s, orfu, r); f.Number != "ADO/2026/1-2" {
+		t.Errorf("follow-up in ADO: %s", f.Number)
+	}
+	k := in("Folytatás")
+	k.Predecessor = "1-1/2026"
+	if f := mustRegister(t, d, s, orfu, k); f.Number != "1-2/2026" {
+		t.Errorf("follow-up in KOZ: %s", f.Number)
+	}
+	// A text in neither form names both.
+	k.Predecessor = "2026-1-1"
+	_, err = register(t, d, s, orfu, k)
+	if !errors.As(err, &p) || p.Code != "bad_number" || !strings.Contains(p.HU, "1234-3/2026") || !strings.Contains(p.HU, "2026/1234-3") {
+		t.Errorf("malformed predecessor: %v", err)
+	}
+	// Next year's KOZ volume takes the tenant's form.
+	c.t = budapest(2027, 1, 4, 8, 0)
+	k.Predecessor = ""
+	if n := mustRegister(t, d, s, orfu, k); n.Number != "2027/1-1" {
+		t.Errorf("new volume: %s", n.Number)
+	}
+	// Abaliget is untouched.
+	if n := mustRegister(t, d, s, aba, in("Abaligeti ügy")); n.Number != "1-1/2027" {
+		t.Errorf("other tenant: %s", n.Number)
+	}
+}

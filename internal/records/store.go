@@ -155,22 +155,22 @@ func allBooks(ctx context.Context, tx bun.IDB) ([]Book, error) {
 // data-modifying WITH, runs the three steps, in-process and fast. It
 // fills c.Foszam, d.Number and d.Alszam.
 func newCaseAndDocument(ctx context.Context, tx bun.IDB, b *Book, c *Case, d *Document) error {
-	prefix := ""
-	if b.Prefix != "" {
-		prefix = b.Prefix + "/"
-	}
 	if tx.Dialect().Name() != dialect.PG {
 		f, err := nextFoszam(ctx, tx, b)
 		if err != nil {
 			return err
 		}
 		c.Foszam, d.Alszam = f, 1
-		d.Number = Number{Prefix: b.Prefix, Foszam: f, Alszam: 1, Year: b.Year}.String()
+		d.Number = b.number(f, 1)
 		if err := insert(ctx, tx, c); err != nil {
 			return err
 		}
 		return insert(ctx, tx, d)
 	}
+	// The number is built in SQL around the főszám the UPDATE takes: the
+	// template's text before and after it, with alszám 1 and the year.
+	const mark = 999999999999
+	before, after, _ := strings.Cut(b.number(mark, 1), fmt.Sprint(mark))
 	var number string
 	err := tx.NewRaw(`WITH b AS (
 			UPDATE records_books SET next_foszam = next_foszam + 1
@@ -186,7 +186,7 @@ func newCaseAndDocument(ctx context.Context, tx bun.IDB, b *Book, c *Case, d *Do
 		RETURNING number`,
 		b.TenantID, b.ID,
 		b.TenantID, c.ID, b.ID, c.Subject, c.PrecedingCase, c.CreatedAt,
-		b.TenantID, d.ID, c.ID, prefix, fmt.Sprintf("-1/%d", b.Year), d.Direction, d.Subject, d.Partner, d.ExternalRef, d.RegisteredAt, d.RegisteredBy,
+		b.TenantID, d.ID, c.ID, before, after, d.Direction, d.Subject, d.Partner, d.ExternalRef, d.RegisteredAt, d.RegisteredBy,
 	).Scan(ctx, &number)
 	if errors.Is(err, sql.ErrNoRows) {
 		return errClosedBook(b.Code, b.Year)
@@ -194,7 +194,7 @@ func newCaseAndDocument(ctx context.Context, tx bun.IDB, b *Book, c *Case, d *Do
 	if err != nil {
 		return fmt.Errorf("register in %s/%d: %w", b.Code, b.Year, err)
 	}
-	n, err := ParseNumber(number)
+	n, err := b.NumberTemplate.Parse(number)
 	if err != nil {
 		return fmt.Errorf("register in %s/%d: stored number %q: %w", b.Code, b.Year, number, err)
 	}

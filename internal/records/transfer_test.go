@@ -42,7 +42,7 @@ func setup2011(t *testing.T) (*db.DB, *records.Service, *clock, map[string]recor
 	d := open(t)
 	c := &clock{t: budapest(2011, 5, 2, 9, 0)}
 	s := records.NewService(c.now)
-	tx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
+	inTx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
 		_, err := s.OpenBook(ctx, tx, "KOZ", "Általános iktatókönyv", "", 2011)
 		return err
 	})
@@ -74,7 +74,7 @@ var orfuOrg = records.Organisation{KSH: "11730", Name: "Orfű"}
 func createTransfer(t *testing.T, d *db.DB, s *records.Service, year int, w records.BagWriter) (records.Transfer, *records.Problem) {
 	t.Helper()
 	var tr records.Transfer
-	prob := tx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
+	prob := inTx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		tr, err = s.CreateTransfer(ctx, tx, year, orfuOrg, "kulcs.orfu", w)
 		return err
@@ -88,7 +88,7 @@ func TestTransferPackageIsAValidBag(t *testing.T) {
 	wantProblem(t, prob, "transfer_year")
 	_, prob = createTransfer(t, d, s, 2011, records.DirBag{Root: t.TempDir()})
 	wantProblem(t, prob, "transfer_book_open")
-	tx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
+	inTx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
 		_, err := s.CloseBook(ctx, tx, "KOZ", 2011, "kulcs.orfu")
 		return err
 	})
@@ -162,7 +162,7 @@ func TestTransferPackageIsAValidBag(t *testing.T) {
 	// The package can be downloaded again as a zip: the same bag.
 	var zbuf bytes.Buffer
 	zw := zip.NewWriter(&zbuf)
-	prob = tx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
+	prob = inTx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
 		_, err := s.WriteTransferPackage(ctx, tx, tr.ID, orfuOrg, "kulcs.orfu", records.ZipBag{Zip: zw, Root: tr.BagName(), Modified: tr.CreatedAt})
 		return err
 	})
@@ -178,7 +178,7 @@ func TestTransferPackageIsAValidBag(t *testing.T) {
 	}
 	// A package whose contents changed since the hand-over is refused.
 	s.Contents = files{}
-	prob = tx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
+	prob = inTx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
 		_, err := s.WriteTransferPackage(ctx, tx, tr.ID, orfuOrg, "x", records.DirBag{Root: t.TempDir()})
 		return err
 	})
@@ -187,7 +187,7 @@ func TestTransferPackageIsAValidBag(t *testing.T) {
 
 func TestMetadataOnlyTransfer(t *testing.T) {
 	d, s, _, _ := setup2011(t)
-	tx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
+	inTx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
 		_, err := s.CloseBook(ctx, tx, "KOZ", 2011, "x")
 		return err
 	})
@@ -201,7 +201,7 @@ func TestMetadataOnlyTransfer(t *testing.T) {
 	}
 	// Without any content source nothing is built.
 	s.Contents = nil
-	prob = tx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
+	prob = inTx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
 		_, err := s.WriteTransferPackage(ctx, tx, tr.ID, orfuOrg, "x", records.DirBag{Root: t.TempDir()})
 		return err
 	})

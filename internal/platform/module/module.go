@@ -6,9 +6,12 @@
 package module
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"regexp"
+
+	"github.com/google/uuid"
 
 	"github.com/openasp-hu/asp/internal/platform/access"
 	"github.com/openasp-hu/asp/internal/platform/audit"
@@ -56,6 +59,23 @@ type Deps struct {
 	// that has this module enabled (404 otherwise). Guard a tenant page
 	// with Tenant, then identity.Require(permission).
 	Login, Tenant web.Middleware
+	// People finds the staff who may act in a module (an assignee must
+	// hold the permission on the tenant); modules never read the platform's
+	// user tables themselves.
+	People People
+}
+
+// Person is someone a module can name: an assignee, a signer.
+type Person struct {
+	ID       uuid.UUID
+	Username string
+	Name     string
+}
+
+// People is the platform's directory as modules see it.
+type People interface {
+	// With lists the people holding perm on tenant, sorted by name.
+	With(ctx context.Context, tenant db.TenantID, perm access.Permission) ([]Person, error)
 }
 
 var namePattern = regexp.MustCompile(`^[a-z][a-z0-9]*$`)

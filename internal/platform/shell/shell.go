@@ -128,8 +128,20 @@ func (s *Shell) Frame(r *http.Request) web.Shell {
 		if m.Module != "" && !contains(info[p.Tenant].modules, m.Module) {
 			continue
 		}
-		active := r.URL.Path == m.Href || (m.Href != "/" && strings.HasPrefix(r.URL.Path, m.Href+"/"))
-		sh.Menu = append(sh.Menu, web.MenuItem{Label: m.Label, Href: m.Href, Active: active})
+		sh.Menu = append(sh.Menu, web.MenuItem{Label: m.Label, Href: m.Href})
+	}
+	// The entry whose address is the longest prefix of the page's is the
+	// current one: /records/inbox is "My cases", not also "Records".
+	best := -1
+	for i, m := range sh.Menu {
+		if r.URL.Path == m.Href || (m.Href != "/" && strings.HasPrefix(r.URL.Path, m.Href+"/")) {
+			if best < 0 || len(m.Href) > len(sh.Menu[best].Href) {
+				best = i
+			}
+		}
+	}
+	if best >= 0 {
+		sh.Menu[best].Active = true
 	}
 	return sh
 }

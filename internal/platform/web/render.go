@@ -149,7 +149,8 @@ var funcs = template.FuncMap{
 	"join": strings.Join,
 	// list makes a list in a template: {{range list "a" "b"}}.
 	"list": func(xs ...string) []string { return xs },
-	// local shows a stored (UTC) time as Budapest time: {{local .At}}.
+	// local shows a stored (UTC) time as Budapest time: {{local .At}}; a
+	// hu.Date as it is.
 	"local": func(v any) string {
 		switch t := v.(type) {
 		case time.Time:
@@ -157,6 +158,14 @@ var funcs = template.FuncMap{
 		case *time.Time:
 			if t != nil {
 				return t.In(hu.Budapest()).Format("2006-01-02 15:04")
+			}
+		case hu.Date: // a civil date has no zone to convert
+			if !t.IsZero() {
+				return t.String()
+			}
+		case *hu.Date:
+			if t != nil && !t.IsZero() {
+				return t.String()
 			}
 		}
 		return ""

@@ -58,6 +58,21 @@ func OpenSQLite(t testing.TB, sets ...db.Migrations) *db.DB {
 // no server is configured.
 func OpenPostgres(t testing.TB, sets ...db.Migrations) *db.DB {
 	t.Helper()
+	appURL, ownerURL := NewPostgres(t, sets...)
+	d, err := db.Open(context.Background(), db.Config{URL: appURL, MigrateURL: ownerURL})
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+// NewPostgres creates a fresh, migrated PostgreSQL database that is
+// dropped when the test ends, and returns the URLs of the service's role
+// and of the owner: for a test that starts another process on it. It
+// skips the test when no server is configured.
+func NewPostgres(t testing.TB, sets ...db.Migrations) (appURL, ownerURL string) {
+	t.Helper()
 	admin := PostgresURL()
 	if admin == "" {
 		t.Skip("ASP_TEST_POSTGRES_URL not set: PostgreSQL tests skipped")
@@ -80,18 +95,18 @@ func OpenPostgres(t testing.TB, sets ...db.Migrations) *db.DB {
 		defer a.Close()
 		a.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 	})
-	ownerURL := withDatabase(t, admin, name, "")
+	ownerURL = withDatabase(t, admin, name, "")
 	appUser := os.Getenv("ASP_TEST_POSTGRES_APP_USER")
 	if appUser == "" {
 		appUser = "asp_app"
 	}
-	appURL := withDatabase(t, admin, name, appUser)
+	appURL = withDatabase(t, admin, name, appUser)
 
 	d, err := db.Open(ctx, db.Config{URL: appURL, MigrateURL: ownerURL})
 	if err != nil {
 		t.Fatalf("open postgres as %s: %v", appUser, err)
 	}
-	t.Cleanup(func() { d.Close() })
+	defer d.Close()
 	if err := d.Migrate(ctx, quiet(), sets...); err != nil {
 		t.Fatalf("migrate postgres: %v", err)
 	}
@@ -105,7 +120,7 @@ func OpenPostgres(t testing.TB, sets ...db.Migrations) *db.DB {
 		"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO %s", appUser)); err != nil {
 		t.Fatalf("grant to %s: %v", appUser, err)
 	}
-	return d
+	return appURL, ownerURL
 }
 
 // withDatabase points a PostgreSQL URL at another database, and another
