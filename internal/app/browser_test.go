@@ -195,6 +195,11 @@ func TestBrowserAccessibility(t *testing.T) {
 			t.Errorf("registered number = %q", got)
 		}
 		tb.audit("records-document")
+		tb.typeIn("#code", "X999")
+		tb.press(`form[action$="/classify"] button[type=submit]`)
+		tb.audit("records-filing-error")
+		tb.open("/records/fileplan")
+		tb.audit("records-fileplan")
 		tb.open("/records/arrivals")
 		tb.audit("records-arrivals")
 		tb.open("/records/inbox")
@@ -287,6 +292,19 @@ func TestBrowserAccessibility(t *testing.T) {
 		tb.audit("records-settings")
 		tb.open("/records/dispatch")
 		tb.audit("records-dispatch-list")
+
+		// The irattár: disposal list with a refused approval, transfer.
+		oldCases(t, app, "11730")
+		tb.open("/records/disposal")
+		tb.audit("records-disposal")
+		tb.press(`form[method=post][action="/records/disposal"] button[type=submit]`)
+		tb.audit("records-disposal-list")
+		tb.press(`form[action$="/send"] button[type=submit]`)
+		tb.typeIn("#archive_ref", "")
+		tb.press(`form[action$="/approve"] button[type=submit]`)
+		tb.audit("records-disposal-approve-error")
+		tb.open("/records/transfer?year=2011")
+		tb.audit("records-transfer")
 	})
 
 	t.Run("operator", func(t *testing.T) {

@@ -29,6 +29,8 @@ Usage:
   asp audit verify [--tenant KSH-CODE]                check the audit log's hash chains
   asp records close-book|verify-book --tenant KSH-CODE --book KOZ --year 2026
                                                       close a year's registration book / re-check a closed one
+  asp records transfer-package --tenant KSH-CODE --year 2011 --out DIR
+                                                      hand a year's permanent cases to the public archive as a BagIt package
 
 The database is SQLite in --data unless ASP_DATABASE_URL names a PostgreSQL
 database (ASP_MIGRATE_DATABASE_URL: the owning role for migrations).

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 
 	"github.com/uptrace/bun"
 
@@ -18,13 +21,14 @@ func init() { extraCommands["records"] = cmdRecords }
 // closed one.
 func cmdRecords(ctx context.Context, args []string, out io.Writer) error {
 	ctx = cliContext(ctx)
-	if len(args) == 0 || (args[0] != "close-book" && args[0] != "verify-book") {
-		return usagef("records: say close-book or verify-book")
+	if len(args) == 0 || (args[0] != "close-book" && args[0] != "verify-book" && args[0] != "transfer-package") {
+		return usagef("records: say close-book, verify-book or transfer-package")
 	}
 	fs := newFlags("records " + args[0])
 	tenant := fs.String("tenant", "", "KSH code of the municipality")
 	book := fs.String("book", "KOZ", "code of the registration book")
 	year := fs.Int("year", 0, "year of the book")
+	outDir := fs.String("out", "", "transfer-package: folder to write the BagIt package into (new or empty)")
 	a, err := openFor(ctx, fs, args[1:])
 	if err != nil {
 		return err
@@ -37,6 +41,11 @@ func cmdRecords(ctx context.Context, args []string, out io.Writer) error {
 	svc := &records.Service{Now: a.Now}
 	var prob *records.Problem
 	switch args[0] {
+	case "transfer-package":
+		if *outDir == "" {
+			return usagef("records transfer-package: give --out FOLDER")
+		}
+		return transferPackage(ctx, a, t, *year, *outDir, out)
 	case "close-book":
 		var b records.Book
 		err = a.DB.InTenant(ctx, t, func(ctx context.Context, tx bun.Tx) error {
@@ -72,4 +81,46 @@ func cmdRecords(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "%s/%d of %s is as closed: %d entries, manifest %s\n", chk.Code, chk.Year, t, chk.Now.Entries, chk.Now.Hash)
 		return nil
 	}
+}
+
+// transferPackage hands a year's permanent cases over to the public
+// archive (levéltárba adás): it marks them transferred and writes their
+// BagIt package into dir, named for the municipality as the gazetteer
+// names it. A refused or failed transfer leaves no folder behind.
+func transferPackage(ctx context.Context, a *App, t db.TenantID, year int, dir string, out io.Writer) error {
+	tenant, err := a.Tenants.Get(ctx, t)
+	if err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(dir)
+	existed := err == nil
+	if existed && len(entries) > 0 {
+		return fmt.Errorf("%s is not empty", dir)
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	var tr records.Transfer
+	err = a.DB.InTenant(ctx, t, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		tr, err = records.NewService(a.Now).CreateTransfer(ctx, tx, year, records.Organisation{KSH: string(t), Name: tenant.Name}, cliActor, records.DirBag{Root: dir})
+		return err
+	})
+	if err != nil {
+		if existed {
+			entries, _ := os.ReadDir(dir)
+			for _, e := range entries {
+				os.RemoveAll(filepath.Join(dir, e.Name()))
+			}
+		} else {
+			os.RemoveAll(dir)
+		}
+		var prob *records.Problem
+		if errors.As(err, &prob) {
+			return errors.New(prob.EN)
+		}
+		return err
+	}
+	fmt.Fprintf(out, "handed over %d cases of %d of %s (%s) in %s: Payload-Oxum %s, manifest SHA-256 %s, contents %s\n",
+		tr.Cases, year, t, tenant.Name, dir, tr.PayloadOxum, tr.ManifestSHA256, tr.Contents)
+	return nil
 }

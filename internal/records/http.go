@@ -19,7 +19,7 @@ import (
 )
 
 // SeparationRoutes are IRAT's routes that take an identifier.
-var SeparationRoutes = []separation.Route{
+var SeparationRoutes = append([]separation.Route{
 	{Pattern: "GET /records/documents/{id}"},
 	{Pattern: "POST /records/documents/{id}/void", Form: map[string][]string{"reason": {"teszt"}}},
 	{Pattern: "GET /api/v1/records/documents/{id}"},
@@ -42,7 +42,7 @@ var SeparationRoutes = []separation.Route{
 	{Pattern: "GET /records/books/{id}/export.pdf"},
 	{Pattern: "GET /records/books/{id}/export.xlsx"},
 	{Pattern: "GET /records/documents/{id}/receipt.pdf"},
-}
+}, fileplanSeparationRoutes...)
 
 type handlers struct {
 	svc   *Service
@@ -71,6 +71,7 @@ func routes(svc *Service) func(rt *web.Router, d module.Deps) error {
 		h.routesCase(rt, d)
 		h.routesSettings(rt, d)
 		h.routesExport(rt, d)
+		h.routesFileplan(rt, d)
 		return nil
 	}
 }
@@ -78,13 +79,14 @@ func routes(svc *Service) func(rt *web.Router, d module.Deps) error {
 func tenantOf(r *http.Request) db.TenantID { return access.PrincipalFrom(r.Context()).Tenant }
 
 type listData struct {
-	Query     string
-	Documents []Document
-	Books     []Book
-	CanReg    bool
-	CanBooks  bool
-	CanSend   bool // expediálás
-	Year      int
+	Query      string
+	Documents  []Document
+	Books      []Book
+	CanReg     bool
+	CanBooks   bool
+	CanSend    bool // expediálás
+	CanArchive bool
+	Year       int
 }
 
 // list is the registration book view: the newest registrations, or those
@@ -92,7 +94,7 @@ type listData struct {
 func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := access.PrincipalFrom(ctx)
-	d := listData{Query: r.URL.Query().Get("q"), CanReg: p.Can(DocumentsRegister), CanBooks: p.Can(BooksManage), CanSend: p.Can(DocumentsDispatch), Year: hu.DateOf(h.svc.now()).Year}
+	d := listData{Query: r.URL.Query().Get("q"), CanReg: p.Can(DocumentsRegister), CanBooks: p.Can(BooksManage), CanSend: p.Can(DocumentsDispatch), CanArchive: p.Can(ArchiveManage), Year: hu.DateOf(h.svc.now()).Year}
 	err := h.deps.DB.InTenantRead(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		if d.Documents, err = recentDocuments(ctx, tx, d.Query, 100); err != nil {
@@ -183,6 +185,7 @@ type documentData struct {
 	Done     string
 	Work     *workData // tasks (szignálás); nil on pages that do not show them
 	Out      *outgoingData
+	Filing   *FilingView // the case's tételszám, closure, retention
 }
 
 func (h *handlers) loadDocument(ctx context.Context, tenant db.TenantID, rawID string) (documentData, error) {
@@ -205,6 +208,9 @@ func (h *handlers) loadDocument(ctx context.Context, tenant db.TenantID, rawID s
 			return err
 		}
 		d.Case = *c
+		if d.Filing, err = loadFiling(ctx, tx, c); err != nil {
+			return err
+		}
 		if d.Siblings, err = caseDocuments(ctx, tx, c.ID); err != nil {
 			return err
 		}
@@ -247,8 +253,9 @@ func (h *handlers) document(w http.ResponseWriter, r *http.Request) error {
 	if err := h.loadOutgoing(ctx, p, &d); err != nil {
 		return err
 	}
+	d.Filing.allow(p)
 	switch done := r.URL.Query().Get("done"); done {
-	case "registered", "voided", "assigned", "task_done", "dispatched", "delivery":
+	case "registered", "voided", "assigned", "task_done", "dispatched", "delivery", "case_classify", "case_close", "case_archive":
 		d.Done = done
 	}
 	page := h.deps.Render.NewPage(r, "records.document", d)

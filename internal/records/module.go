@@ -41,11 +41,17 @@ const (
 	// DocumentsDispatch is expediálás: sending signed documents and
 	// recording their delivery.
 	DocumentsDispatch access.Permission = "records.documents.dispatch"
+	// ArchiveManage is the irattár's work: the file plan, archiving,
+	// disposal lists and archive transfers (fileplan.go).
+	ArchiveManage access.Permission = "records.archive.manage"
 )
 
-// Roles of IRAT: the registry clerk (iktató) registers and reads; the head
-// of records management (iratkezelés felügyeletét ellátó vezető, §7.4)
-// also opens books and voids wrong registrations.
+// Roles of IRAT: the registry clerk (iktató) registers and reads, files
+// cases under a tételszám and closes them; the head of records management
+// (iratkezelés felügyeletét ellátó vezető, §7.4) also opens books, voids
+// wrong registrations and keeps the irattár: the file plan, archiving,
+// disposal and transfer (ArchiveManage, a permission of its own so that an
+// archivist's role can have it without voiding rights).
 var roles = []access.Role{
 	{Name: "records_clerk", Scope: access.TenantScope, Label: "role.records_clerk",
 		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsDispatch}},
@@ -56,19 +62,19 @@ var roles = []access.Role{
 	{Name: "records_signer", Scope: access.TenantScope, Label: "role.records_signer",
 		Permissions: []access.Permission{DocumentsRead, DocumentsSign}},
 	{Name: "records_manager", Scope: access.TenantScope, Label: "role.records_manager",
-		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage, DocumentsAssign, CasesHandle, SettingsManage, DocumentsDispatch}},
+		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage, DocumentsAssign, CasesHandle, SettingsManage, DocumentsDispatch, ArchiveManage}},
 }
 
 // Module plugs IRAT into the service.
 func Module() module.Module {
 	mig, _ := fs.Sub(migrationFiles, "migrations")
-	svc := &Service{}
+	svc := NewService(nil)
 	return module.Module{
 		Name: "records", Code: "IRAT", Title: "records.title",
 		Migrations:  mig,
 		Catalog:     catalogFiles,
 		Templates:   templateFiles,
-		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage, DocumentsAssign, CasesHandle, SettingsManage, DocumentsSign, DocumentsDispatch},
+		Permissions: []access.Permission{DocumentsRead, DocumentsRegister, DocumentsVoid, BooksManage, DocumentsAssign, CasesHandle, SettingsManage, DocumentsSign, DocumentsDispatch, ArchiveManage},
 		Roles:       roles,
 		Menu: []shell.MenuEntry{
 			{Label: "records.title", Href: "/records", Permission: DocumentsRead, Module: "records"},

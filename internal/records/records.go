@@ -79,6 +79,7 @@ type Case struct {
 	MergedInto    *uuid.UUID `bun:"merged_into,type:uuid"`
 	PrecedingCase *uuid.UUID `bun:"preceding_case,type:uuid"`
 	CreatedAt     time.Time  `bun:"created_at"`
+	Filing                   // tételszám, closure, disposal, transfer (casefile.go)
 }
 
 // Document is a registered irat.

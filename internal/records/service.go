@@ -20,6 +20,10 @@ type Service struct {
 	Now func() time.Time
 	// People is the platform's directory: who may be assigned.
 	People module.People
+	// Eraser deletes case contents at disposal, Contents gives them to
+	// an archive transfer package (disposal.go, transfer.go).
+	Eraser   ContentEraser
+	Contents ContentSource
 }
 
 var _ Registrar = (*Service)(nil)
@@ -184,12 +188,16 @@ func (s *Service) prepare(ctx context.Context, tx bun.Tx, r Registration, books 
 // returns the audit event to record with them.
 func (s *Service) write(ctx context.Context, tx bun.Tx, p plan) (Document, audit.Event, error) {
 	c, alszam := p.same, int64(1)
+	var reopened CaseStatus // a closed case a new document reopens
 	if c != nil {
 		a, err := nextAlszam(ctx, tx, c)
 		if err != nil {
 			return Document{}, audit.Event{}, err
 		}
 		alszam = a
+		if reopened, err = reopenForRegistration(ctx, tx, c); err != nil {
+			return Document{}, audit.Event{}, err
+		}
 	}
 	d := Document{
 		ID: uuid.Must(uuid.NewV7()), Direction: p.r.Direction, Subject: p.r.Subject,
@@ -223,6 +231,9 @@ func (s *Service) write(ctx context.Context, tx bun.Tx, p plan) (Document, audit
 	detail := map[string]any{"number": d.Number, "direction": string(d.Direction)}
 	if p.preceding != nil {
 		detail["joined_case"] = p.preceding.ID.String()
+	}
+	if reopened != "" {
+		detail["reopened_case"] = string(reopened)
 	}
 	if p.arrival != nil {
 		// The arrival becomes this document; a second registration of the
@@ -320,6 +331,9 @@ func (s *Service) caseFor(ctx context.Context, tx bun.Tx, predecessor string, ye
 		if c, err = caseByID(ctx, tx, *c.MergedInto); err != nil {
 			return nil, nil, err
 		}
+	}
+	if err := checkFollowUp(number, c); err != nil {
+		return nil, nil, err
 	}
 	b, err := bookByID(ctx, tx, c.BookID)
 	if err != nil {
