@@ -97,6 +97,10 @@ func TestClerkFilesAndClosesACase(t *testing.T) {
 	if !strings.Contains(closed.Body, "Lezárva") || !strings.Contains(closed.Body, "selejtezhető "+records.HungarianFrom(from)) {
 		t.Errorf("the closed case does not show its retention (want %s)", records.HungarianFrom(from))
 	}
+	// The cover sheet's history has the closure.
+	if cover := regexp.MustCompile(`href="(/records/cases/[0-9a-f-]{36})"`).FindStringSubmatch(closed.Body); cover == nil || !strings.Contains(clerk.get(cover[1]).Body, "Az ügyirat lezárva (tételszám: U311)") {
+		t.Error("the closure is not in the case's history")
+	}
 	// Archiving, the disposal and transfer pages and the plan's changes are
 	// the head of records'.
 	if p := clerk.post(doc+"/archive", nil); p.Status != http.StatusForbidden {

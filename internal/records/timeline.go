@@ -92,6 +92,19 @@ func caseTimeline(ctx context.Context, tx bun.IDB, caseID uuid.UUID) ([]Event, e
 			}
 		}
 	}
+	c, err := caseByID(ctx, tx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range []struct {
+		at   *time.Time
+		kind string
+		by   string
+	}{{c.ClosedAt, "case_closed", c.ClosedBy}, {c.ArchivedAt, "case_archived", c.ArchivedBy}, {c.DisposedAt, "case_disposed", ""}, {c.TransferredAt, "case_transferred", ""}} {
+		if e.at != nil {
+			evs = append(evs, Event{At: *e.at, Kind: e.kind, A1: c.FilePlanCode, By: e.by})
+		}
+	}
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].At.Before(evs[j].At) })
 	return evs, nil
 }
