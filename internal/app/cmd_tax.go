@@ -1,0 +1,119 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/tax/interest"
+)
+
+func init() { extraCommands["tax"] = cmdTax }
+
+// payments collects repeated --payment DATE=AMOUNT flags.
+type payments []interest.Payment
+
+func (p *payments) String() string { return fmt.Sprint(len(*p)) }
+
+func (p *payments) Set(s string) error {
+	on, amount, ok := strings.Cut(s, "=")
+	if !ok {
+		return errors.New("give a part payment as DATE=AMOUNT, e.g. 2025-10-15=75000")
+	}
+	d, err := hu.ParseDate(on)
+	if err != nil {
+		return err
+	}
+	f, err := hu.ParseForint(amount)
+	if err != nil {
+		return err
+	}
+	*p = append(*p, interest.Payment{On: d, Amount: f})
+	return nil
+}
+
+// cmdTax runs ADÓ's tasks; so far the interest calculator, which needs no
+// database: the same code as the postings, for a quick figure.
+func cmdTax(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) == 0 || args[0] != "interest" {
+		return usagef("tax: say interest")
+	}
+	fs := newFlags("tax interest")
+	amount := fs.String("amount", "", "the debt in forints, e.g. 150000")
+	due := fs.String("due", "", "its due date, e.g. 2025-09-15")
+	paid := fs.String("paid", "", "the day it was paid (credited), or the day to compute for")
+	var parts payments
+	fs.Var(&parts, "payment", "a part payment DATE=AMOUNT before --paid (repeatable)")
+	selfRevision := fs.Bool("self-revision", false, "compute the önellenőrzési pótlék instead (--paid: the day the self-revision was filed)")
+	repeated := fs.Bool("repeated", false, "with --self-revision: a repeated self-revision of the same tax and period")
+	if err := parseInterspersed(fs, args[1:]); err != nil {
+		return err
+	}
+	a, err := hu.ParseForint(*amount)
+	if err != nil {
+		return usagef("tax interest: --amount: %v", err)
+	}
+	d, err := hu.ParseDate(*due)
+	if err != nil {
+		return usagef("tax interest: --due: %v", err)
+	}
+	p, err := hu.ParseDate(*paid)
+	if err != nil {
+		return usagef("tax interest: --paid: %v", err)
+	}
+	var r interest.Result
+	title := "Késedelmi pótlék (Art. 209. §)"
+	if *selfRevision {
+		title = "Önellenőrzési pótlék (Art. 212. §)"
+		r, err = interest.SelfRevision(a, d, p, *repeated)
+	} else {
+		// Whatever --payment does not cover is paid on --paid.
+		all := append(payments(nil), parts...)
+		var sum hu.Forint
+		for _, x := range parts {
+			sum += x.Amount
+		}
+		if rest := a - sum; rest > 0 {
+			all = append(all, interest.Payment{On: p, Amount: rest})
+		}
+		r, err = interest.Late(a, d, p, all)
+	}
+	var prob *interest.Problem
+	if errors.As(err, &prob) {
+		return usagef("tax interest: %s", prob.HU)
+	}
+	if err != nil {
+		return err
+	}
+	printInterest(out, title, r)
+	return nil
+}
+
+func printInterest(out io.Writer, title string, r interest.Result) {
+	fmt.Fprintf(out, "%s: %s Ft\n", title, r.Total.Grouped())
+	fmt.Fprintf(out, "Tartozás: %s Ft, esedékes: %s", r.Amount.Grouped(), r.Due)
+	if r.Moved {
+		fmt.Fprintf(out, " (munkaszüneti nap, a pótlék %s-tól fut)", r.Start)
+	}
+	fmt.Fprintf(out, ", számítás napja: %s\n", r.Through)
+	if r.Den != 1 {
+		fmt.Fprintf(out, "A késedelmi pótlék %d/%d része.\n", r.Num, r.Den)
+	}
+	if len(r.Segments) == 0 {
+		fmt.Fprintln(out, "Nincs késedelem.")
+		return
+	}
+	tw := tabwriter.NewWriter(out, 2, 8, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "időszak\tnap\ttartozás (Ft)\talapkamat\tnapi kulcs\tpótlék (Ft)\t")
+	for _, s := range r.Segments {
+		exact, _ := s.Exact.Float64()
+		fmt.Fprintf(tw, "%s – %s\t%d\t%s\t%s %%\t0,%03d %%\t%s\t\n", s.From, s.To, s.Days, s.Outstanding.Grouped(),
+			strings.Replace(fmt.Sprintf("%.2f", float64(s.BaseRateBP)/100), ".", ",", 1), s.DailyMilli,
+			strings.Replace(fmt.Sprintf("%.2f", exact), ".", ",", 1))
+	}
+	tw.Flush()
+}
