@@ -31,6 +31,8 @@ Usage:
                                                       close a year's registration book / re-check a closed one
   asp records transfer-package --tenant KSH-CODE --year 2011 --out DIR
                                                       hand a year's permanent cases to the public archive as a BagIt package
+  asp records import --tenant KSH-CODE --file old.csv [--dry-run] [--report report.csv]
+                                                      take over a previous records system's registrations
   asp tax interest --amount 150000 --due 2025-09-15 --paid 2025-11-14 [--payment 2025-10-15=75000] [--self-revision]
                                                       late-payment interest (késedelmi pótlék) with its day-by-day segments
 

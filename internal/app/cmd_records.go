@@ -21,8 +21,11 @@ func init() { extraCommands["records"] = cmdRecords }
 // closed one.
 func cmdRecords(ctx context.Context, args []string, out io.Writer) error {
 	ctx = cliContext(ctx)
+	if len(args) > 0 && args[0] == "import" {
+		return cmdRecordsImport(ctx, args[1:], out)
+	}
 	if len(args) == 0 || (args[0] != "close-book" && args[0] != "verify-book" && args[0] != "transfer-package") {
-		return usagef("records: say close-book, verify-book or transfer-package")
+		return usagef("records: say close-book, verify-book, transfer-package or import")
 	}
 	fs := newFlags("records " + args[0])
 	tenant := fs.String("tenant", "", "KSH code of the municipality")

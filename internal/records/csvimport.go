@@ -266,6 +266,9 @@ func detectComma(head []byte) rune {
 type importHeader struct {
 	index [nImportFields]int // column of each field, -1 when absent
 	names []string           // the header cells as written
+	// blank are columns without a name, as a trailing delimiter makes
+	// them; they must stay empty.
+	blank []int
 }
 
 func (h *importHeader) name(f importField) string {
@@ -286,6 +289,10 @@ func readImportHeader(rec []string) (*importHeader, []ImportIssue) {
 	for i, cell := range rec {
 		h.names = append(h.names, strings.Clone(strings.TrimSpace(cell)))
 		n := normalizeHeader(cell)
+		if n == "" {
+			h.blank = append(h.blank, i)
+			continue
+		}
 		found := false
 		for f, names := range importHeaders {
 			for _, alias := range names {
@@ -382,6 +389,11 @@ func parseImportRow(h *importHeader, rec []string, line int, now time.Time) (imp
 		}
 	}
 
+	for _, i := range h.blank {
+		if i < len(rec) && strings.TrimSpace(rec[i]) != "" {
+			issues = append(issues, issue(line, fmt.Sprintf("#%d", i+1), problem("unnamed_column", "", "A(z) %d. oszlopnak nincs neve a fejlécben, mégis van benne adat.", "Column %d has no name in the header but holds data.", i+1)))
+		}
+	}
 	if v := get(fNumber); v == "" {
 		bad(fNumber, problem("no_number", "", "Hiányzik az iktatószám.", "The iktatószám is missing."))
 	} else if n, err := ParseNumber(v); err != nil {

@@ -121,6 +121,7 @@ func TestImportRejections(t *testing.T) {
 		{"unknown column", "!iktatószám;iktatás ideje;irány;tárgy;ügyintéző\n1-1/2025;2025.01.02.;be;x;Kovács\n", "unknown_column", 1, "ügyintéző"},
 		{"missing column", "!iktatószám;iktatás ideje;irány\n1-1/2025;2025.01.02.;bejövő\n", "missing_column", 1, "tárgy"},
 		{"column twice", "!iktatószám;iktatás ideje;irány;tárgy;Tárgy\n", "duplicate_column", 1, "Tárgy"},
+		{"data in a column without a name", "!iktatószám;iktatás ideje;irány;tárgy;\n1-1/2025;2025.01.02.;be;x;\n2-1/2025;2025.01.02.;be;x;y\n", "unnamed_column", 3, "#5"},
 		{"empty file", "!", "empty_file", 0, ""},
 		{"header only", "!" + importHeader, "no_rows", 0, ""},
 	} {
@@ -342,7 +343,9 @@ func TestImportEncodings(t *testing.T) {
 		t.Errorf("stored %q %q (%v)", subject, partner, err)
 	}
 
-	bom := "\xEF\xBB\xBF" + importHeader + "1-1/2026;KOZ;2026.01.02.;bejövő;Őszi lomtalanítás;;;;;;\n"
+	// A trailing delimiter on every line (an unnamed, empty column) is
+	// harmless.
+	bom := "\xEF\xBB\xBF" + strings.Replace(importHeader, "\n", ";\r\n", 1) + "1-1/2026;KOZ;2026.01.02.;bejövő;Őszi lomtalanítás;;;;;;;\r\n"
 	rep, err = runImport(t, d, s, aba, strings.NewReader(bom), records.ImportOptions{})
 	if err != nil || !rep.OK() || rep.Encoding != records.EncodingUTF8 || rep.Delimiter != ";" {
 		t.Fatalf("utf-8 with BOM: %v %+v", err, rep)

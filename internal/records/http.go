@@ -72,6 +72,7 @@ func routes(svc *Service) func(rt *web.Router, d module.Deps) error {
 		h.routesSettings(rt, d)
 		h.routesExport(rt, d)
 		h.routesFileplan(rt, d)
+		h.routesImport(rt, d)
 		return nil
 	}
 }
