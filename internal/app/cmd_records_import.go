@@ -27,6 +27,7 @@ func cmdRecordsImport(ctx context.Context, args []string, out io.Writer) error {
 	encoding := fs.String("encoding", "", "utf-8 or windows-1250 (default: detected)")
 	report := fs.String("report", "", "also write the report as CSV to this file")
 	lang := fs.String("lang", "hu", "language of the messages: hu or en")
+	form := fs.String("number-form", "", "form of the file's numbers, e.g. {főszám}/{alszám}/{év} (default: the municipality's setting)")
 	a, err := openFor(ctx, fs, args)
 	if err != nil {
 		return err
@@ -44,7 +45,7 @@ func cmdRecordsImport(ctx context.Context, args []string, out io.Writer) error {
 	// Progress on a terminal; a log line at the end otherwise.
 	tty := isTerminal(os.Stderr)
 	stages := map[string]string{"check": "checked", "write": "written"}
-	opt := records.ImportOptions{DryRun: *dryRun, Encoding: *encoding, By: cliActor, Progress: func(stage string, rows int) {
+	opt := records.ImportOptions{DryRun: *dryRun, Encoding: *encoding, By: cliActor, NumberTemplate: records.NumberTemplate(*form), Progress: func(stage string, rows int) {
 		if tty {
 			fmt.Fprintf(os.Stderr, "\r%s %d rows", stages[stage], rows)
 		}
@@ -84,7 +85,7 @@ func cmdRecordsImport(ctx context.Context, args []string, out io.Writer) error {
 }
 
 func printImportReport(out io.Writer, rep *records.ImportReport, lang string) {
-	fmt.Fprintf(out, "file sha256 %s, %s, delimiter %q, %d rows\n", rep.SHA256, rep.Encoding, rep.Delimiter, rep.Rows)
+	fmt.Fprintf(out, "file sha256 %s, %s, delimiter %q, numbers like %s, %d rows\n", rep.SHA256, rep.Encoding, rep.Delimiter, rep.NumberForm, rep.Rows)
 	line := func(kind string, i records.ImportIssue) {
 		where := "file"
 		if i.Line > 0 {

@@ -119,6 +119,10 @@ func TestHeadOfRecordsImportsTheOldBook(t *testing.T) {
 		t.Errorf("CSV report: %d %s\n%s", p.Status, p.Header.Get("Content-Type"), p.Body)
 	}
 
+	// A number form that cannot be read back is refused.
+	if p := head.upload("/records/import", map[string]string{"action": "check", "number_template": "{főszám}{alszám}/{év}"}, "regi.csv", strings.NewReader(good)); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "A minta a {főszám}, {alszám} és {év} részeket") || !strings.Contains(p.Body, `value="{főszám}{alszám}/{év}"`) {
+		t.Errorf("bad number form: %d", p.Status)
+	}
 	// Check first: valid, nothing written.
 	p = head.upload("/records/import", map[string]string{"action": "check", "encoding": "utf-8"}, "regi.csv", strings.NewReader(good))
 	if p.Status != http.StatusOK || !strings.Contains(p.Body, "A fájl hibátlan: 5 irat, 4 ügyirat") || !strings.Contains(p.Body, "hiányzó főszámok (1 db): 2.") {

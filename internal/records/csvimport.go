@@ -346,6 +346,7 @@ func cleanForMessage(s string) string {
 type importRow struct {
 	line        int
 	number      Number
+	canon       string // the number as stored: by the file's form
 	numberOK    bool
 	book        string
 	bookTitle   string
@@ -355,7 +356,7 @@ type importRow struct {
 	subject     string
 	partner     string
 	externalRef string
-	predecessor string // canonical iktatószám, "" when none
+	predecessor string // as written, "" when none; read in the importer, which knows the forms in use
 	voided      bool
 	voidReason  string
 	voidedAt    time.Time
@@ -367,9 +368,9 @@ type importRow struct {
 const DefaultImportedBy = "(korábbi rendszer)"
 
 // parseImportRow reads one data line; every problem of the line is
-// returned, not only the first. now bounds the dates (nothing is
-// registered in the future).
-func parseImportRow(h *importHeader, rec []string, line int, now time.Time) (importRow, []ImportIssue) {
+// returned, not only the first. tmpl is the form of the file's numbers;
+// now bounds the dates (nothing is registered in the future).
+func parseImportRow(h *importHeader, tmpl NumberTemplate, rec []string, line int, now time.Time) (importRow, []ImportIssue) {
 	row := importRow{line: line}
 	var issues []ImportIssue
 	bad := func(f importField, p *Problem) { issues = append(issues, issue(line, h.name(f), p)) }
@@ -396,10 +397,10 @@ func parseImportRow(h *importHeader, rec []string, line int, now time.Time) (imp
 	}
 	if v := get(fNumber); v == "" {
 		bad(fNumber, problem("no_number", "", "Hiányzik az iktatószám.", "The iktatószám is missing."))
-	} else if n, err := ParseNumber(v); err != nil {
-		bad(fNumber, problem("bad_number", "", "A(z) „%s” nem iktatószám. A helyes alak: 12-3/2019 vagy ELŐTAG/12-3/2019.", "%q is not an iktatószám of the form 12-3/2019 or PREFIX/12-3/2019.", cleanForMessage(v)))
+	} else if n, err := tmpl.Parse(v); err != nil {
+		bad(fNumber, problem("bad_number", "", "A(z) „%s” nem iktatószám. A helyes alak: %s vagy ELŐTAG/%[2]s.", "%q is not an iktatószám of the form %s or PREFIX/%[2]s.", cleanForMessage(v), tmpl.Example()))
 	} else {
-		row.number, row.numberOK = n, true
+		row.number, row.canon, row.numberOK = n, tmpl.Format(n), true
 	}
 
 	row.book = get(fBook)
@@ -436,7 +437,7 @@ func parseImportRow(h *importHeader, rec []string, line int, now time.Time) (imp
 		y := hu.DateOf(row.at).Year
 		switch {
 		case y < row.number.Year || (y > row.number.Year && row.number.Alszam == 1):
-			bad(fRegisteredAt, problem("year_mismatch", "", "A(z) %s iktatószám éve %d, de az iktatás ideje %d. évi.", "Number %s is of %d, but the registration is dated %d.", row.number.String(), row.number.Year, y))
+			bad(fRegisteredAt, problem("year_mismatch", "", "A(z) %s iktatószám éve %d, de az iktatás ideje %d. évi.", "Number %s is of %d, but the registration is dated %d.", row.canon, row.number.Year, y))
 		}
 	}
 
@@ -473,13 +474,7 @@ func parseImportRow(h *importHeader, rec []string, line int, now time.Time) (imp
 		row.by = DefaultImportedBy
 	}
 
-	if v := get(fPredecessor); v != "" {
-		if n, err := ParseNumber(v); err != nil {
-			bad(fPredecessor, problem("bad_predecessor", "", "Az előzmény („%s”) nem iktatószám. A helyes alak: 12-3/2019 vagy ELŐTAG/12-3/2019.", "The predecessor %q is not an iktatószám of the form 12-3/2019 or PREFIX/12-3/2019.", cleanForMessage(v)))
-		} else {
-			row.predecessor = n.String()
-		}
-	}
+	row.predecessor = get(fPredecessor)
 
 	switch fold(get(fVoided)) {
 	case "", "nem", "n", "0", "false", "no":

@@ -156,17 +156,14 @@ func TestImportRejections(t *testing.T) {
 		})
 	}
 
-	// Abaliget's empty KOZ/2026 has no prefix: numbers with one are refused.
-	rep, err := runImport(t, d, s, aba, strings.NewReader(importHeader+"ADO/1-1/2026;KOZ;2026.01.02.;bejövő;x;;;;;;\n"), records.ImportOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.OK() || len(rep.Errors) != 1 || rep.Errors[0].Code != "prefix_mismatch" {
-		t.Errorf("prefix of an existing volume: %+v", rep.Errors)
+	// A refused attempt in Abaliget's log, as failed, with the file's hash.
+	rep, err := runImport(t, d, s, aba, strings.NewReader(importHeader+"1-1/2026;KOZ;2026.01.02.;oldalra;x;;;;;;\n"), records.ImportOptions{})
+	if err != nil || rep.OK() {
+		t.Fatalf("bad direction accepted: %v %+v", err, rep)
 	}
 	// Each refused attempt is in the log, as failed, with the file's hash.
 	es := auditActions(t, d, aba, "records.import")
-	if len(es) != 1 || es[0].Result != audit.ResultFailed || es[0].ObjectID != rep.SHA256 {
+	if len(es) != 1 || es[0].Result != audit.ResultFailed || es[0].ObjectID != rep.SHA256 || !strings.Contains(es[0].Detail, `"rejected_rows":1`) {
 		t.Errorf("audit of the refused import: %+v", es)
 	}
 }
@@ -231,7 +228,7 @@ func TestImportRoundTrip(t *testing.T) {
 		codes = append(codes, w.Code+":"+w.EN)
 	}
 	got := strings.Join(codes, "\n")
-	for _, want := range []string{"gap_foszam:Main numbers missing from book KOZ of 2024 (2): 3–4.", "gap_alszam:Sub-numbers missing from case ADO/1/2025 (1): 2.", "across_years:"} {
+	for _, want := range []string{"gap_foszam:Main numbers missing from book KOZ of 2024 (2): 3–4.", "gap_alszam:Sub-numbers missing from case 1 of book ADO of 2025 (1): 2.", "across_years:"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("warnings lack %q:\n%s", want, got)
 		}
@@ -308,6 +305,59 @@ func TestImportRoundTrip(t *testing.T) {
 	again, err := runImport(t, d, s, orfu, strings.NewReader(file), records.ImportOptions{})
 	if err != nil || again.OK() || again.Rejected != 9 {
 		t.Errorf("second import: %v %+v", err, again)
+	}
+}
+
+// Numbers in another form than the default: the file is read by the form
+// given (or the municipality's setting), the volumes keep it and new
+// registrations continue in it; a predecessor may be in the form of a
+// volume already here. An empty volume opened ahead takes the file's
+// prefix and form.
+func TestImportNumberForms(t *testing.T) {
+	d, s, _ := setup(t)
+	mustImport(t, d, s, orfu, importHeader+"7-1/2024;ALT;2024.05.06.;bejövő;Régi ügy;;;;;;\n")
+	file := importHeader +
+		"ADO/1/1/2025;ADO;2025.02.03.;bejövő;Adóügy;;;7-1/2024;;;\n" +
+		"ADO/2/1/2026;ADO;2026.01.10.;bejövő;Idei adóügy;;;ADO/1/1/2025;;;\n" +
+		"KOZ/1/1/2026;KOZ;2026.01.11.;bejövő;Közös ügy;;;;;;\n"
+	// By the default form the file is unreadable.
+	rep, err := runImport(t, d, s, orfu, strings.NewReader(file), records.ImportOptions{DryRun: true})
+	if err != nil || rep.OK() || rep.Errors[0].Code != "bad_number" || !strings.Contains(rep.Errors[0].EN, "1234-3/2026") {
+		t.Fatalf("default form: %v %+v", err, rep.Errors)
+	}
+	// A bad form is refused as a whole.
+	rep, err = runImport(t, d, s, orfu, strings.NewReader(file), records.ImportOptions{NumberTemplate: "{főszám}{alszám}/{év}"})
+	if err != nil || rep.OK() || rep.Errors[0].Code != "bad_template" || rep.Rows != 0 {
+		t.Fatalf("bad form: %v %+v", err, rep.Errors)
+	}
+	rep, err = runImport(t, d, s, orfu, strings.NewReader(file), records.ImportOptions{NumberTemplate: "{főszám}/{alszám}/{év}"})
+	if err != nil || !rep.OK() || rep.Joined != 2 || rep.NumberForm != "1234/3/2026" {
+		t.Fatalf("slash form: %v %+v", err, rep)
+	}
+	// KOZ/2026 (empty, no prefix, default form) took the file's.
+	if doc := mustRegister(t, d, s, orfu, in("Új közös")); doc.Number != "KOZ/2/1/2026" {
+		t.Errorf("next in KOZ = %s, want KOZ/2/1/2026", doc.Number)
+	}
+	r := in("Új adóügy")
+	r.BookCode = "ADO"
+	if doc := mustRegister(t, d, s, orfu, r); doc.Number != "ADO/3/1/2026" {
+		t.Errorf("next in ADO = %s, want ADO/3/1/2026", doc.Number)
+	}
+	r.Predecessor = "ADO/2/1/2026"
+	if doc := mustRegister(t, d, s, orfu, r); doc.Number != "ADO/2/2/2026" {
+		t.Errorf("follow-up in ADO = %s", doc.Number)
+	}
+
+	// Without a form given, the municipality's setting is used.
+	err = d.InTenant(context.Background(), aba, func(ctx context.Context, tx bun.Tx) error {
+		return s.SetNumberTemplate(ctx, tx, "{év}.{főszám}.{alszám}", "teszt")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep = mustImport(t, d, s, aba, importHeader+"2025.4.1;KOZ;2025.03.04.;kimenő;Abai ügy;;;;;;\n")
+	if rep.NumberForm != "2026.1234.3" {
+		t.Errorf("form by the setting: %s", rep.NumberForm)
 	}
 }
 

@@ -29,6 +29,9 @@ type ImportOptions struct {
 	Encoding string
 	// By names who imports (the closing user of the past years' books).
 	By string
+	// NumberTemplate is the form the old system printed its numbers in
+	// ("" = the municipality's setting); the imported volumes keep it.
+	NumberTemplate NumberTemplate
 	// Progress, when set, is told every few thousand rows how far the
 	// check ("check") or the writing ("write") has got.
 	Progress func(stage string, rows int)
@@ -39,7 +42,9 @@ type ImportReport struct {
 	SHA256    string
 	Encoding  string
 	Delimiter string
-	Rows      int // data rows read
+	// NumberForm is an example of the number form the file was read by.
+	NumberForm string
+	Rows       int // data rows read
 	// Rejected counts the rows with at least one error; Errors lists
 	// them (all of them up to MaxListedIssues), Warnings what does not
 	// stop the import (gaps in the old numbering, cases across years).
@@ -94,11 +99,11 @@ type importBook struct {
 	key       importBookKey
 	prefix    string
 	title     string
-	prefixBy  int // line that set the prefix; 0: the existing volume
+	prefixBy  int // line that set the prefix
 	cases     map[int64]*importCase
 	maxFoszam int64
 	docs      int
-	existing  *Book
+	existing  *Book    // an empty volume opened ahead of the import
 	conflict  *Problem // the volume exists and cannot take the import
 	book      *Book    // written
 	closed    bool
@@ -121,9 +126,10 @@ type importCase struct {
 }
 
 type importPred struct {
-	line   int
-	c      *importCase
-	number string
+	line       int
+	c          *importCase
+	number     string   // for messages: by the file's form if it reads so, else as written
+	candidates []string // how it may be stored in the database, by the forms in use
 }
 
 type importRef struct {
@@ -137,6 +143,8 @@ type importer struct {
 	ctx     context.Context
 	tx      bun.Tx
 	opt     ImportOptions
+	tmpl    NumberTemplate   // the file's number form
+	forms   []NumberTemplate // the file's and those of the municipality's books
 	now     time.Time
 	rep     *ImportReport
 	header  *importHeader
@@ -174,6 +182,9 @@ func (s *Service) Import(ctx context.Context, tx bun.Tx, src io.ReadSeeker, opt 
 	im := &importer{s: s, ctx: ctx, tx: tx, opt: opt, now: s.now(),
 		rep:   &ImportReport{SHA256: source.sha256, Encoding: source.encoding, DryRun: opt.DryRun},
 		books: map[importBookKey]*importBook{}, titles: map[string]string{}, numbers: map[string]importRef{}, bad: map[int]bool{}, joinedDB: map[uuid.UUID]int{}}
+	if err := im.numberForms(); err != nil {
+		return nil, err
+	}
 	if err := im.check(source); err != nil {
 		return nil, err
 	}
@@ -196,7 +207,7 @@ func (s *Service) Import(ctx context.Context, tx bun.Tx, src io.ReadSeeker, opt 
 	if !im.rep.OK() {
 		result = audit.ResultFailed
 	}
-	detail := map[string]any{"sha256": im.rep.SHA256, "encoding": im.rep.Encoding, "rows": im.rep.Rows,
+	detail := map[string]any{"sha256": im.rep.SHA256, "encoding": im.rep.Encoding, "number_form": string(im.tmpl), "rows": im.rep.Rows,
 		"rejected_rows": im.rep.Rejected, "errors": len(im.rep.Errors) + im.rep.ErrorsOmitted,
 		"warnings": len(im.rep.Warnings) + im.rep.WarningsOmitted}
 	if im.rep.OK() {
@@ -213,6 +224,31 @@ func (s *Service) Import(ctx context.Context, tx bun.Tx, src io.ReadSeeker, opt 
 		return nil, err
 	}
 	return im.rep, nil
+}
+
+// numberForms settles the form the file's numbers are read by and reads
+// the forms the municipality's books use, in which a predecessor may be
+// written.
+func (im *importer) numberForms() error {
+	im.tmpl = NumberTemplate(strings.TrimSpace(string(im.opt.NumberTemplate)))
+	if im.tmpl == "" {
+		st, _, err := settings(im.ctx, im.tx)
+		if err != nil {
+			return err
+		}
+		im.tmpl = st.NumberTemplate
+	}
+	var used []NumberTemplate
+	if err := im.tx.NewSelect().Model((*Book)(nil)).ColumnExpr("DISTINCT number_template").Scan(im.ctx, &used); err != nil {
+		return fmt.Errorf("import: number templates: %w", err)
+	}
+	im.forms = []NumberTemplate{im.tmpl.orDefault()}
+	for _, t := range used {
+		if !slices.Contains(im.forms, t.orDefault()) {
+			im.forms = append(im.forms, t.orDefault())
+		}
+	}
+	return nil
 }
 
 func (im *importer) reject(i ImportIssue) {
@@ -248,6 +284,15 @@ func (im *importer) progress(stage string, rows int) error {
 // check reads the file and checks every row: its fields, then against
 // the rows before it, then — after the last — against the database.
 func (im *importer) check(source *importSource) error {
+	if err := CheckTemplate(im.tmpl.orDefault()); err != nil {
+		p, ok := err.(*Problem)
+		if !ok {
+			return err
+		}
+		im.reject(issue(0, "", p))
+		return nil
+	}
+	im.rep.NumberForm = im.tmpl.Example()
 	r, comma, _, _, err := source.open()
 	if err != nil {
 		return err
@@ -286,7 +331,7 @@ func (im *importer) check(source *importSource) error {
 			continue
 		}
 		line, _ := r.FieldPos(0)
-		row, issues := parseImportRow(im.header, rec, line, im.now)
+		row, issues := parseImportRow(im.header, im.tmpl, rec, line, im.now)
 		for _, i := range issues {
 			im.reject(i)
 		}
@@ -327,16 +372,11 @@ func (im *importer) take(row importRow) error {
 		return nil
 	}
 	if row.number.Prefix != b.prefix {
-		if b.prefixBy == 0 {
-			im.reject(issue(row.line, numCol, problem("prefix_mismatch", "", "A(z) %s iktatókönyv %d. évi kötetének előtagja a rendszerben „%s”, ennek a számnak „%s”.",
-				"The %[1]s volume of %[2]d has the prefix %[3]q here, this number %[4]q.", b.key.code, b.key.year, b.prefix, row.number.Prefix)))
-		} else {
-			im.reject(issue(row.line, numCol, problem("prefix_mismatch", "", "A(z) %s iktatókönyv %d. évi számainak előtagja „%s” (%d. sor), ennek a számnak „%s”. Egy kötet számainak ugyanaz az előtagja.",
-				"Numbers of book %s of %d have the prefix %q (line %d), this one %q. All numbers of a volume share one prefix.", b.key.code, b.key.year, b.prefix, b.prefixBy, row.number.Prefix)))
-		}
+		im.reject(issue(row.line, numCol, problem("prefix_mismatch", "", "A(z) %s iktatókönyv %d. évi számainak előtagja „%s” (%d. sor), ennek a számnak „%s”. Egy kötet számainak ugyanaz az előtagja.",
+			"Numbers of book %s of %d have the prefix %q (line %d), this one %q. All numbers of a volume share one prefix.", b.key.code, b.key.year, b.prefix, b.prefixBy, row.number.Prefix)))
 		return nil
 	}
-	canon := row.number.String()
+	canon := row.canon
 	if first, dup := im.numbers[canon]; dup {
 		im.reject(issue(row.line, numCol, problem("duplicate_number", "", "A(z) %s iktatószám már szerepel a(z) %d. sorban.", "Number %s already appears in line %d.", canon, first.line)))
 		return nil
@@ -357,7 +397,9 @@ func (im *importer) take(row importRow) error {
 	}
 	im.numbers[canon] = importRef{line: row.line, c: c}
 	if row.predecessor != "" {
-		im.preds = append(im.preds, importPred{line: row.line, c: c, number: row.predecessor})
+		if err := im.predecessor(row, c); err != nil {
+			return err
+		}
 	}
 	if row.atOK {
 		if y := hu.DateOf(row.at).Year; y > row.number.Year {
@@ -369,10 +411,36 @@ func (im *importer) take(row importRow) error {
 	return nil
 }
 
+// predecessor reads a row's előzmény: by the file's form, or by any form
+// the municipality's books use (it may be registered here already).
+func (im *importer) predecessor(row importRow, c *importCase) error {
+	p := importPred{line: row.line, c: c, number: cleanForMessage(row.predecessor)}
+	if n, err := im.tmpl.Parse(row.predecessor); err == nil {
+		p.number = im.tmpl.Format(n)
+	}
+	var examples []string
+	for _, t := range im.forms {
+		if n, err := t.Parse(row.predecessor); err == nil {
+			p.candidates = append(p.candidates, t.Format(n))
+		}
+		examples = append(examples, t.Example())
+	}
+	if len(p.candidates) == 0 {
+		ex := strings.Join(examples, ", ")
+		im.reject(issue(row.line, im.header.name(fPredecessor), problem("bad_predecessor", "", "Az előzmény („%s”) nem iktatószám. A helyes alak: %s, előtaggal vagy anélkül (ELŐTAG/…).",
+			"The predecessor %q is not an iktatószám of the form %s, with or without a prefix (PREFIX/…).", p.number, ex)))
+		return nil
+	}
+	im.preds = append(im.preds, p)
+	return nil
+}
+
 // book returns the volume a row belongs to, reading on first sight
 // whether it exists already. An existing volume can take the import only
-// while it is open and empty (a book opened ahead of the import);
-// anything else would mix old numbers into a running book.
+// while it is open and empty (a book opened ahead of the import); it then
+// takes the file's prefix and number form, since the old numbers are
+// fixed and it holds no other. Anything else would mix old numbers into a
+// running book.
 func (im *importer) book(key importBookKey, row importRow) (*importBook, error) {
 	if b := im.books[key]; b != nil {
 		return b, nil
@@ -394,7 +462,7 @@ func (im *importer) book(key importBookKey, row importRow) (*importBook, error) 
 			b.conflict = problem("book_exists", "", "A(z) %s iktatókönyv %d. évi kötete már létezik és van benne irat (vagy le van zárva); régi adat csak új vagy üres kötetbe vehető át.",
 				"The %[1]s volume of %[2]d exists already with registrations in it (or closed); old data can be imported only into a new or empty volume.", key.code, key.year)
 		default:
-			b.existing, b.prefix, b.prefixBy = ex, ex.Prefix, 0
+			b.existing = ex
 			if b.title == "" {
 				b.title = ex.Title
 			}
@@ -459,9 +527,9 @@ func (im *importer) checkPredecessors() error {
 	// Look the rest up in the database, a chunk at a time.
 	tenant, _ := db.TenantFrom(im.ctx)
 	for chunk := range slices.Chunk(inDB, importBatch) {
-		numbers := make([]string, len(chunk))
-		for i, p := range chunk {
-			numbers[i] = p.number
+		var numbers []string
+		for _, p := range chunk {
+			numbers = append(numbers, p.candidates...)
 		}
 		var rows []struct {
 			Number     string     `bun:"number"`
@@ -487,7 +555,13 @@ func (im *importer) checkPredecessors() error {
 			found[r.Number] = dbCase{r.CaseID, r.MergedInto != nil, r.Year}
 		}
 		for _, p := range chunk {
-			dc, ok := found[p.number]
+			var dc dbCase
+			ok := false
+			for _, n := range p.candidates {
+				if dc, ok = found[n]; ok {
+					break
+				}
+			}
 			if !ok {
 				im.reject(issue(p.line, col, problem("unknown_predecessor", "", "A(z) %s előzmény sem a fájlban, sem ennél az önkormányzatnál nem szerepel.", "Predecessor %s is neither in the file nor registered with this municipality.", p.number)))
 				continue
@@ -563,20 +637,11 @@ func (im *importer) findGaps() {
 			c := b.cases[f]
 			slices.Sort(c.alszams)
 			if r, n := missing(c.alszams); n > 0 {
-				im.warn(issue(c.line, col, problem("gap_alszam", "", "A(z) %s ügyiratból hiányzó alszámok (%d db): %s.", "Sub-numbers missing from case %s (%d): %s.",
-					Number{Prefix: b.prefix, Foszam: f, Alszam: 1, Year: b.key.year}.caseString(), n, r)))
+				im.warn(issue(c.line, col, problem("gap_alszam", "", "A(z) %s iktatókönyv %d. évi %d. főszámú ügyiratából hiányzó alszámok (%d db): %s.",
+					"Sub-numbers missing from case %[3]d of book %[1]s of %[2]d (%[4]d): %[5]s.", b.key.code, b.key.year, f, n, r)))
 			}
 		}
 	}
-}
-
-// caseString is the case's number without the alszám: "ADO/12/2019".
-func (n Number) caseString() string {
-	s := fmt.Sprintf("%d/%d", n.Foszam, n.Year)
-	if n.Prefix != "" {
-		s = n.Prefix + "/" + s
-	}
-	return s
 }
 
 // missing lists the numbers from 1 to the highest of sorted that are not
@@ -648,8 +713,9 @@ func (im *importer) write(source *importSource) error {
 			// The empty volume's counter moves past the imported numbers;
 			// the condition fails if a registration slipped in since the
 			// check.
-			res, err := tx.NewRaw("UPDATE records_books SET next_foszam = ?, title = ? WHERE tenant_id = ? AND id = ? AND status = 'open' AND next_foszam = 1",
-				b.maxFoszam+1, b.title, b.existing.TenantID, b.existing.ID).Exec(ctx)
+			res, err := tx.NewRaw(`UPDATE records_books SET next_foszam = ?, title = ?, prefix = ?, number_template = ?
+				WHERE tenant_id = ? AND id = ? AND status = 'open' AND next_foszam = 1`,
+				b.maxFoszam+1, b.title, b.prefix, im.tmpl, b.existing.TenantID, b.existing.ID).Exec(ctx)
 			if err != nil {
 				return fmt.Errorf("import: book %s/%d: %w", b.key.code, b.key.year, err)
 			}
@@ -657,11 +723,11 @@ func (im *importer) write(source *importSource) error {
 				return fmt.Errorf("import: book %s/%d was used while the file was checked", b.key.code, b.key.year)
 			}
 			b.book = b.existing
-			b.book.NextFoszam, b.book.Title = b.maxFoszam+1, b.title
+			b.book.NextFoszam, b.book.Title, b.book.Prefix, b.book.NumberTemplate = b.maxFoszam+1, b.title, b.prefix, im.tmpl
 			continue
 		}
 		b.book = &Book{ID: uuid.Must(uuid.NewV7()), Code: b.key.code, Year: b.key.year, Title: b.title, Prefix: b.prefix,
-			Status: "open", NextFoszam: b.maxFoszam + 1, CreatedAt: im.now.UTC()}
+			Status: "open", NextFoszam: b.maxFoszam + 1, CreatedAt: im.now.UTC(), NumberTemplate: im.tmpl}
 		if err := insert(ctx, tx, b.book); err != nil {
 			return fmt.Errorf("import: book %s/%d: %w", b.key.code, b.key.year, err)
 		}
@@ -778,7 +844,7 @@ func (im *importer) writeDocuments(source *importSource) error {
 			return err
 		}
 		line, _ := r.FieldPos(0)
-		row, issues := parseImportRow(im.header, rec, line, im.now)
+		row, issues := parseImportRow(im.header, im.tmpl, rec, line, im.now)
 		if len(issues) > 0 || !row.numberOK {
 			return changed
 		}
@@ -787,7 +853,7 @@ func (im *importer) writeDocuments(source *importSource) error {
 			return changed
 		}
 		d := Document{ID: uuid.Must(uuid.NewV7()), CaseID: b.cases[row.number.Foszam].id, Alszam: row.number.Alszam,
-			Number: row.number.String(), Direction: row.direction, Subject: row.subject, Partner: row.partner,
+			Number: row.canon, Direction: row.direction, Subject: row.subject, Partner: row.partner,
 			ExternalRef: row.externalRef, RegisteredAt: row.at.UTC(), RegisteredBy: row.by}
 		if row.voided {
 			at := row.voidedAt.UTC()

@@ -38,10 +38,27 @@ type importData struct {
 	MoreWarnings  int
 	MaxMegabytes  int
 	ShowBookTable bool
+	// Form is an example of the municipality's number form, the default
+	// for reading the file.
+	Form string
+}
+
+func (h *handlers) importData(r *http.Request) (importData, error) {
+	d := importData{MaxMegabytes: MaxImportBytes >> 20}
+	err := h.deps.DB.InTenantRead(r.Context(), tenantOf(r), func(ctx context.Context, tx bun.Tx) error {
+		st, _, err := settings(ctx, tx)
+		d.Form = st.NumberTemplate.Example()
+		return err
+	})
+	return d, err
 }
 
 func (h *handlers) importPage(w http.ResponseWriter, r *http.Request) error {
-	return h.deps.Render.Page(w, r, "records/import", "records.import.title", importData{MaxMegabytes: MaxImportBytes >> 20})
+	d, err := h.importData(r)
+	if err != nil {
+		return err
+	}
+	return h.deps.Render.Page(w, r, "records/import", "records.import.title", d)
 }
 
 // importUpload checks an uploaded file and, when the clerk asked for it
@@ -61,7 +78,7 @@ func (h *handlers) importUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return web.BadRequest("records.import.not_multipart")
 	}
-	var action, encoding, name string
+	var action, encoding, form, name string
 	var tmp *os.File
 	defer func() {
 		if tmp != nil {
@@ -94,15 +111,18 @@ func (h *handlers) importUpload(w http.ResponseWriter, r *http.Request) error {
 			if size > MaxImportBytes {
 				return &web.Error{Status: http.StatusRequestEntityTooLarge, Key: "records.import.too_large", Args: []any{MaxImportBytes >> 20}}
 			}
-		case "action", "encoding":
-			b, err := io.ReadAll(io.LimitReader(part, 64))
+		case "action", "encoding", "number_template":
+			b, err := io.ReadAll(io.LimitReader(part, 256))
 			if err != nil {
 				return uploadError(err)
 			}
-			if part.FormName() == "action" {
+			switch part.FormName() {
+			case "action":
 				action = string(b)
-			} else {
+			case "encoding":
 				encoding = string(b)
+			default:
+				form = string(b)
 			}
 		}
 	}
@@ -110,13 +130,18 @@ func (h *handlers) importUpload(w http.ResponseWriter, r *http.Request) error {
 		encoding = EncodingAuto
 	}
 	page := h.deps.Render.NewPage(r, "records.import.title", nil)
-	data := importData{MaxMegabytes: MaxImportBytes >> 20, FileName: name}
+	data, err := h.importData(r)
+	if err != nil {
+		return err
+	}
+	data.FileName = name
+	page.Form = &web.Form{Values: map[string]string{"number_template": form, "encoding": encoding}}
 	if tmp == nil || size == 0 {
 		page.Data = data
-		page.Form = &web.Form{Errors: []web.FieldError{{Field: "file", Message: page.T("records.import.no_file")}}}
+		page.Form.Errors = []web.FieldError{{Field: "file", Message: page.T("records.import.no_file")}}
 		return h.deps.Render.Render(w, r, http.StatusUnprocessableEntity, "records/import", page)
 	}
-	opt := ImportOptions{DryRun: action != "import", Encoding: encoding, By: p.Username}
+	opt := ImportOptions{DryRun: action != "import", Encoding: encoding, By: p.Username, NumberTemplate: NumberTemplate(form)}
 	var rep *ImportReport
 	err = h.deps.DB.InTenant(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
 		var err error
@@ -140,7 +165,7 @@ func (h *handlers) importUpload(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case !rep.OK():
 		status = http.StatusUnprocessableEntity
-		page.Form = &web.Form{Errors: []web.FieldError{{Field: "report", Message: page.T("records.import.rejected_summary", rep.Rejected, rep.Rows)}}}
+		page.Form.Errors = []web.FieldError{{Field: "report", Message: page.T("records.import.rejected_summary", rep.Rejected, rep.Rows)}}
 		if rep.Rejected == 0 {
 			page.Form.Errors[0].Message = page.T("records.import.rejected_file")
 		}
