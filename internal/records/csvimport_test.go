@@ -441,8 +441,8 @@ func (c *changingReader) Seek(off int64, whence int) (int64, error) {
 	return c.r.Seek(off, whence)
 }
 
-// The fuzzer feeds any bytes to the import: it never panics, never writes
-// when it rejects, and writes exactly what it reports when it accepts.
+// The fuzzer feeds any bytes, read by any number form, to the import: it
+// never panics, never writes when it rejects, and imports when it accepts.
 func FuzzImportCSV(f *testing.F) {
 	for _, seed := range []string{
 		importHeader + "1-1/2025;KOZ;2025.01.02.;bejövő;x;;;;;;\n2-1/2025;KOZ;2025.01.02. 10:00;kimenő;y;;;1-1/2024;igen;téves;\n",
@@ -453,11 +453,13 @@ func FuzzImportCSV(f *testing.F) {
 		"iktatószám;tárgy\n\x00\xff\xfe;\r\n",
 		"",
 	} {
-		f.Add([]byte(seed))
+		f.Add([]byte(seed), "")
 	}
+	f.Add([]byte(importHeader+"1/1/2025;KOZ;2025.01.02.;bejövő;x;;;;;;\n"), "{főszám}/{alszám}/{év}")
+	f.Add([]byte(importHeader+"2025.1.1;KOZ;2025.01.02.;bejövő;x;;;;;;\n"), "{év}.{főszám}.{alszám}")
 	d, s, _ := setup(f)
 	errRollback := errors.New("rollback")
-	f.Fuzz(func(t *testing.T, data []byte) {
+	f.Fuzz(func(t *testing.T, data []byte, form string) {
 		err := d.InTenant(context.Background(), orfu, func(ctx context.Context, tx bun.Tx) error {
 			count := func() (n int) {
 				err := tx.NewRaw(`SELECT (SELECT count(*) FROM records_books WHERE tenant_id = ?) + (SELECT count(*) FROM records_cases WHERE tenant_id = ?)
@@ -468,7 +470,7 @@ func FuzzImportCSV(f *testing.F) {
 				return n
 			}
 			before := count()
-			rep, err := s.Import(ctx, tx, bytes.NewReader(data), records.ImportOptions{})
+			rep, err := s.Import(ctx, tx, bytes.NewReader(data), records.ImportOptions{NumberTemplate: records.NumberTemplate(form)})
 			if err != nil {
 				t.Fatalf("import error (want a report): %v", err)
 			}
