@@ -55,7 +55,7 @@ func counts(t testing.TB, d *db.DB, tenant db.TenantID) (books, cases, docs int)
 	return
 }
 
-func auditActions(t testing.TB, d *db.DB, tenant db.TenantID, prefix string) []audit.Entry {
+func importAuditEntries(t testing.TB, d *db.DB, tenant db.TenantID, prefix string) []audit.Entry {
 	t.Helper()
 	var es []audit.Entry
 	err := d.InTenantRead(context.Background(), tenant, func(ctx context.Context, tx bun.Tx) error {
@@ -162,7 +162,7 @@ func TestImportRejections(t *testing.T) {
 		t.Fatalf("bad direction accepted: %v %+v", err, rep)
 	}
 	// Each refused attempt is in the log, as failed, with the file's hash.
-	es := auditActions(t, d, aba, "records.import")
+	es := importAuditEntries(t, d, aba, "records.import")
 	if len(es) != 1 || es[0].Result != audit.ResultFailed || es[0].ObjectID != rep.SHA256 || !strings.Contains(es[0].Detail, `"rejected_rows":1`) {
 		t.Errorf("audit of the refused import: %+v", es)
 	}
@@ -297,7 +297,7 @@ func TestImportRoundTrip(t *testing.T) {
 		t.Errorf("stored document: %+v", doc)
 	}
 	// One summary audit entry for the import.
-	es := auditActions(t, d, orfu, "records.import")
+	es := importAuditEntries(t, d, orfu, "records.import")
 	if len(es) != 1 || es[0].Result != audit.ResultOK || !strings.Contains(es[0].Detail, `"documents":9`) || es[0].ObjectID != rep.SHA256 {
 		t.Errorf("audit: %+v", es)
 	}
@@ -378,7 +378,7 @@ func TestImportEncodings(t *testing.T) {
 	if b, _, _ := counts(t, d, orfu); b != 1 {
 		t.Errorf("dry run wrote books: %d", b)
 	}
-	if es := auditActions(t, d, orfu, "records.import_check"); len(es) != 1 {
+	if es := importAuditEntries(t, d, orfu, "records.import_check"); len(es) != 1 {
 		t.Errorf("dry run not in the log: %+v", es)
 	}
 	rep = mustImport(t, d, s, orfu, enc)
