@@ -111,7 +111,7 @@ func clerkJourney(t *testing.T, js bool) {
 	if h := tb.text("h1"); h != "Welcome, Kovács Anna!" {
 		t.Errorf("English dashboard heading = %q", h)
 	}
-	if menu := tb.texts(".govuk-service-navigation__link"); !slices.Equal(menu, []string{"Home", "Records", "My cases", "Users", "Your account"}) {
+	if menu := tb.texts(".govuk-service-navigation__link"); !slices.Equal(menu, []string{"Home", "Records", "My cases", "Local taxes", "Users", "Your account"}) {
 		t.Errorf("English menu = %q", menu)
 	}
 	if got := tb.text("[data-testid=current-tenant]"); got != "Abaliget" {
@@ -204,6 +204,10 @@ func TestBrowserAccessibility(t *testing.T) {
 		tb.audit("records-arrivals")
 		tb.open("/records/inbox")
 		tb.audit("records-inbox")
+		tb.open("/tax/interest?amount=150000&due=2025-09-15&paid=2025-11-14")
+		tb.audit("tax-interest")
+		tb.open("/tax/interest?amount=x&due=2025-09-15&paid=2025-11-14")
+		tb.audit("tax-interest-error")
 
 		if st := tb.open("/nincs-ilyen-oldal"); st != http.StatusNotFound {
 			t.Errorf("unknown page: %d", st)

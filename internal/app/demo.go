@@ -46,7 +46,7 @@ var demoUsers = []struct {
 }{
 	{login: DemoLogin{Username: "ugyintezo", Password: "Tavaszi-Szel-2026", Who: "clerk of the Orfű joint office: registry clerk and case officer of Orfű and Abaliget, contact of Husztót"},
 		kind: identity.Staff, office: demoOffice,
-		grants: map[db.TenantID][]string{demoOrfu: {access.RoleLocalIT, "records_clerk", "records_officer"}, demoAbal: {access.RoleLocalIT, "records_clerk", "records_officer"}, demoHuszt: {access.RoleContactPerson}}},
+		grants: map[db.TenantID][]string{demoOrfu: {access.RoleLocalIT, "records_clerk", "records_officer", "tax_clerk"}, demoAbal: {access.RoleLocalIT, "records_clerk", "records_officer", "tax_clerk"}, demoHuszt: {access.RoleContactPerson}}},
 	{login: DemoLogin{Username: "kulcs.orfu", Password: "Mecsek-Hegy-2026", Who: "key user and head of records of Orfű (two-step sign-in)"},
 		kind: identity.Staff, office: demoOffice, totp: true, totpSeed: "JBSWY3DPEHPK3PXPORFUDEMOKULCS234",
 		grants: map[db.TenantID][]string{demoOrfu: {access.RoleKeyUser, "records_manager", "records_signer"}}},

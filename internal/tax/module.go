@@ -1,0 +1,45 @@
+// Package tax is ADÓ, the local tax module. This first part is the
+// late-payment interest calculator on the same code the postings will use
+// (package interest); decrees, taxpayers, assessment and accounts follow.
+package tax
+
+import (
+	"embed"
+
+	"github.com/openasp-hu/asp/internal/platform/access"
+	"github.com/openasp-hu/asp/internal/platform/module"
+	"github.com/openasp-hu/asp/internal/platform/shell"
+)
+
+//go:embed i18n
+var catalogFiles embed.FS
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed openapi.json
+var openapiFragment []byte
+
+// Permissions of ADÓ.
+const (
+	// InterestUse is the interest calculator: anyone in the tax office.
+	InterestUse access.Permission = "tax.interest.use"
+)
+
+var roles = []access.Role{
+	{Name: "tax_clerk", Scope: access.TenantScope, Label: "role.tax_clerk", Permissions: []access.Permission{InterestUse}},
+}
+
+// Module plugs ADÓ into the service.
+func Module() module.Module {
+	return module.Module{
+		Name: "tax", Code: "ADÓ", Title: "tax.title",
+		Catalog:     catalogFiles,
+		Templates:   templateFiles,
+		Permissions: []access.Permission{InterestUse},
+		Roles:       roles,
+		Menu:        []shell.MenuEntry{{Label: "tax.title", Href: "/tax/interest", Permission: InterestUse, Module: "tax"}},
+		Routes:      routes,
+		OpenAPI:     openapiFragment,
+	}
+}
