@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/tax/caps"
 	"github.com/openasp-hu/asp/internal/tax/interest"
 )
 
@@ -39,8 +41,11 @@ func (p *payments) Set(s string) error {
 // cmdTax runs ADÓ's tasks; so far the interest calculator, which needs no
 // database: the same code as the postings, for a quick figure.
 func cmdTax(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == "caps" {
+		return cmdTaxCaps(args[1:], out)
+	}
 	if len(args) == 0 || args[0] != "interest" {
-		return usagef("tax: say interest")
+		return usagef("tax: say interest or caps")
 	}
 	fs := newFlags("tax interest")
 	amount := fs.String("amount", "", "the debt in forints, e.g. 150000")
@@ -116,4 +121,64 @@ func printInterest(out io.Writer, title string, r interest.Result) {
 			strings.Replace(fmt.Sprintf("%.2f", exact), ".", ",", 1))
 	}
 	tw.Flush()
+}
+
+// cmdTaxCaps prints the statutory caps of the local taxes for a tax year,
+// the per-unit ones valorised by the CPI chain (package caps).
+func cmdTaxCaps(args []string, out io.Writer) error {
+	fs := newFlags("tax caps")
+	yearFlag := fs.String("year", strconv.Itoa(hu.Today().Year), "the tax year, e.g. 2027")
+	if err := parseInterspersed(fs, args); err != nil {
+		return err
+	}
+	year, err := strconv.Atoi(strings.TrimSpace(*yearFlag))
+	if err != nil {
+		return usagef("tax caps: --year: give a year, e.g. 2027")
+	}
+	t, err := caps.Default()
+	if err != nil {
+		return err
+	}
+	rows, err := t.Caps(year)
+	var prob *caps.Problem
+	if errors.As(err, &prob) {
+		return usagef("tax caps: %s", prob.HU)
+	}
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return usagef("tax caps: a %d. adóévre nincs adat", year)
+	}
+	fmt.Fprintf(out, "Helyi adók törvényi felső határa, %d. adóév\n", year)
+	tw := tabwriter.NewWriter(out, 2, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "adónem\talap\tfelső határ\tforrás\tjogszabály\t")
+	for _, c := range rows {
+		ty, _ := t.Type(c.Type)
+		limit, source := "nincs", "nincs törvényi felső határ"
+		switch c.Source {
+		case "statute":
+			limit, source = groupRate(c.Value)+" "+c.Unit(), "törvényi"
+		case "computed":
+			limit, source = groupRate(c.Value)+" "+c.Unit(), "valorizált (névleges "+groupRate(c.Nominal)+")"
+		case "published":
+			limit, source = groupRate(c.Value)+" "+c.Unit(), "közzétett (számított "+groupRate(c.Computed)+")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", ty.NameHU, c.Basis, limit, source, c.LegalBasis)
+	}
+	return tw.Flush()
+}
+
+// groupRate shows a rate with grouped thousands: "45 592,7".
+func groupRate(r caps.Rate) string {
+	s := r.String()
+	whole, frac, ok := strings.Cut(s, ",")
+	n, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil {
+		return s
+	}
+	if ok {
+		return hu.GroupDigits(n) + "," + frac
+	}
+	return hu.GroupDigits(n)
 }
