@@ -31,8 +31,9 @@ const CodePreparation = "preparation"
 //   - a rise within the year: Htv. 6. § a) forbids making the burden
 //     heavier within the tax year, so a rise must take effect on 1 January
 //     of the tax year by a decree adopted before that year;
-//   - a rise with less than Policy.PreparationDays between adoption and
-//     entry into force (0 = not checked).
+//   - a rise with less than Policy.PreparationDays between promulgation
+//     and entry into force (default 30: promulgated by 1 December for
+//     1 January, Stabtv. 32. §; 0 = not checked).
 func (t *Table) CheckRate(levier Levier, code TaxType, b Basis, taxYear int, rate Rate, previousRate *Rate, decreeDate, effectiveFrom hu.Date) error {
 	ty, ok := t.types[code]
 	if !ok {
@@ -103,8 +104,8 @@ func (t *Table) CheckRate(levier Levier, code TaxType, b Basis, taxYear int, rat
 	}
 	if d := t.Policy.PreparationDays; d > 0 && effectiveFrom.DaysSince(decreeDate) < d {
 		return &Problem{CodePreparation,
-			fmt.Sprintf("Az emelés kihirdetése és hatálybalépése között legalább %d napnak kell eltelnie (felkészülési idő).", d),
-			fmt.Sprintf("At least %d days must pass between promulgating a rise and its entry into force (preparation time).", d)}
+			fmt.Sprintf("Az adóemelés kihirdetése (%s) és hatálybalépése (%s) között legalább %d napnak kell eltelnie (felkészülési idő, Stabtv. 32. §).", decreeDate, effectiveFrom, d),
+			fmt.Sprintf("At least %d days must pass between promulgating a rise (%s) and its entry into force (%s) (preparation time, Stabtv. 32. §).", d, decreeDate, effectiveFrom)}
 	}
 	return nil
 }

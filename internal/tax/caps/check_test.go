@@ -27,7 +27,7 @@ func TestCheckRate(t *testing.T) {
 	for _, c := range []tc{
 		// Accepted.
 		{"at the cap", Municipality, BuildingTax, PerSquareMetre, 2026, "3059.3", p("1600"), "2025-11-28", "2026-01-01", "", "", ""},
-		{"rise decided in December", BudapestDistrict, CommunalTax, PerObject, 2026, "30000", p("25000"), "2025-12-15", "2026-01-01", "", "", ""},
+		{"rise decided in December", BudapestDistrict, CommunalTax, PerObject, 2026, "30000", p("25000"), "2025-11-28", "2026-01-01", "", "", ""},
 		{"introduced for 1 January", Municipality, TouristTax, PerGuestNight, 2025, "804.5", nil, "2024-11-30", "2025-01-01", "", "", ""},
 		{"cut within the year", Municipality, BusinessTax, PercentBusinessBase, 2026, "1.8", p("2"), "2026-05-20", "2026-07-01", "", "", ""},
 		{"same rate within the year", Municipality, LandTax, PercentMarketValue, 2026, "3", p("3"), "2026-03-01", "2026-04-01", "", "", ""},
@@ -52,6 +52,9 @@ func TestCheckRate(t *testing.T) {
 		{"rise on 1 Jan by a decree of the same year", Municipality, BuildingTax, PerSquareMetre, 2026, "1800", p("1600"), "2026-01-01", "2026-01-01", CodeInYear,
 			"2025-ben kihirdetett", "promulgated in 2025"},
 		{"introduction mid-year", Municipality, CommunalTax, PerObject, 2026, "10000", nil, "2026-02-10", "2026-04-01", CodeInYear, "bevezetés", "introducing"},
+
+		{"rise promulgated after 1 December", Municipality, LandTax, PerSquareMetre, 2026, "300", p("200"), "2025-12-10", "2026-01-01", CodePreparation,
+			"legalább 30 napnak", "At least 30 days"},
 
 		// Dates.
 		{"effect outside the year", Municipality, LandTax, PerSquareMetre, 2026, "100", p("100"), "2025-12-01", "2025-12-31", CodeDates, "2026. adóévbe", "tax year 2026"},
@@ -108,15 +111,23 @@ func TestPolicy(t *testing.T) {
 	check := func(year int, decree, from string) error {
 		return tb.CheckRate(Municipality, BuildingTax, PerSquareMetre, year, rate(t, "1700"), &prev, date(t, decree), date(t, from))
 	}
-	if err := check(2026, "2025-12-20", "2026-01-01"); err != nil {
-		t.Fatalf("default: %v", err)
-	}
-	tb.Policy.PreparationDays = 30
-	if err := check(2026, "2025-12-20", "2026-01-01"); code(err) != CodePreparation {
+	if err := check(2026, "2025-12-20", "2026-01-01"); code(err) != CodePreparation || !strings.Contains(err.Error(), "Stabtv. 32. §") {
 		t.Errorf("12 days: %v", err)
 	}
 	if err := check(2026, "2025-12-02", "2026-01-01"); err != nil {
 		t.Errorf("30 days: %v", err)
+	}
+	if err := check(2026, "2025-12-03", "2026-01-01"); code(err) != CodePreparation {
+		t.Errorf("29 days: %v", err)
+	}
+	// A cut needs no preparation time.
+	low := rate(t, "1500")
+	if err := tb.CheckRate(Municipality, BuildingTax, PerSquareMetre, 2026, low, &prev, date(t, "2025-12-30"), date(t, "2026-01-01")); err != nil {
+		t.Errorf("cut in late December: %v", err)
+	}
+	tb.Policy.PreparationDays = 0
+	if err := check(2026, "2025-12-20", "2026-01-01"); err != nil {
+		t.Errorf("preparation off: %v", err)
 	}
 	tb.Policy.FrozenYears = nil
 	if err := check(2021, "2020-11-01", "2021-01-01"); err != nil {
@@ -127,7 +138,6 @@ func TestPolicy(t *testing.T) {
 		t.Errorf("2026 frozen: %v", err)
 	}
 	// A cut is never frozen.
-	low := rate(t, "1500")
 	if err := tb.CheckRate(Municipality, BuildingTax, PerSquareMetre, 2026, low, &prev, date(t, "2026-03-01"), date(t, "2026-04-01")); err != nil {
 		t.Errorf("cut: %v", err)
 	}

@@ -30,8 +30,10 @@ type Rounding struct {
 // Policy holds the procedural choices the brief marks ⚠ UNCERTAIN.
 type Policy struct {
 	// PreparationDays is the minimum number of days between the decree's
-	// promulgation and the entry into force of an increase (the "~30
-	// days" of practice, Jat. felkészülési idő). 0 = not enforced.
+	// promulgation and the entry into force of a rise. The brief gives
+	// "~30 days" with an uncertain basis; the county government offices'
+	// guidance attributes it to Stabtv. (2011. évi CXCIV. tv.) 32. §
+	// ("promulgate by 1 December"). Default 30; 0 = not checked.
 	PreparationDays int
 	// FrozenYears are tax years in which no rate may rise over the
 	// previous one (2021: COVID emergency legislation).
@@ -95,7 +97,7 @@ func Load(f Files) (*Table, error) {
 		types: map[TaxType]*Type{}, caps: map[capKey][]capRow{}, cpi: map[int]*big.Rat{},
 		published: map[pubKey]Rate{},
 		Rounding:  Rounding{Decimals: 1},
-		Policy:    Policy{FrozenYears: []int{2021}},
+		Policy:    Policy{PreparationDays: 30, FrozenYears: []int{2021}},
 	}
 	err := readCSV(f.Types, "adonemek", []string{"adonem", "nev", "nev_en", "jogszabaly", "rendelettel", "utolso_ev", "budapesten", "bizonytalan"},
 		func(r []string) error {
