@@ -262,35 +262,46 @@ func TestCatalogue(t *testing.T) {
 }
 
 func TestLoadRejects(t *testing.T) {
-	for name, edit := range map[string]func(*Files){
-		"valorised percent": func(f *Files) {
+	for _, tc := range []struct {
+		name, why string
+		edit      func(*Files)
+	}{
+		{"valorised percent", "percentage caps are not valorised", func(f *Files) {
 			f.Caps = []byte(strings.Replace(string(f.Caps), "%,3.6,nem", "%,3.6,igen", 1))
-		},
-		"overlap": func(f *Files) { f.Caps = append(f.Caps, []byte("telekado,m2,Ft,300,igen,2020,,x,\n")...) },
-		"unknown type": func(f *Files) {
+		}},
+		{"overlap", "overlapping years", func(f *Files) { f.Caps = append(f.Caps, []byte("telekado,m2,Ft,300,igen,2020,,x,\n")...) }},
+		{"unknown type", `unknown tax type "kutyaado"`, func(f *Files) {
 			f.Caps = append(f.Caps, []byte("kutyaado,adotargy,Ft,300,nem,2020,,x,\n")...)
-		},
-		"type without cap row": func(f *Files) {
+		}},
+		{"type without cap row", "kutyaado has no row", func(f *Files) {
 			f.Types = append(f.Types, []byte("kutyaado,ebadó,dog tax,–,igen,,kerulet,\n")...)
-		},
-		"published unvalorised": func(f *Files) {
+		}},
+		{"published unvalorised", "no valorised cap to publish", func(f *Files) {
 			f.Published = append(f.Published, []byte("iparuzesi_ado,adoalap,2025,1.5,x\n")...)
-		},
-		"published without source": func(f *Files) {
+		}},
+		{"published without source", "where the figure was published", func(f *Files) {
 			f.Published = append(f.Published, []byte("telekado,m2,2025,536.4,\n")...)
-		},
-		"bad cpi":        func(f *Files) { f.CPI = append(f.CPI, []byte("2026,sok\n")...) },
-		"cpi twice":      func(f *Files) { f.CPI = append(f.CPI, []byte("2025,4.4\n")...) },
-		"bad competence": func(f *Files) { f.Types = []byte(strings.Replace(string(f.Types), ",fovaros,", ",megye,", 1)) },
-		"bad header":     func(f *Files) { f.CPI = []byte(strings.Replace(string(f.CPI), "ev,", "year,", 1)) },
-		"uncapped value": func(f *Files) {
+		}},
+		{"bad cpi", "is not a percentage change", func(f *Files) { f.CPI = append(f.CPI, []byte("2026,sok\n")...) }},
+		{"cpi twice", "year 2025 twice", func(f *Files) { f.CPI = append(f.CPI, []byte("2025,4.4\n")...) }},
+		{"bad competence", "say kerulet, fovaros or mindketto", func(f *Files) {
+			f.Types = []byte(strings.Replace(string(f.Types), ",fovaros,", ",megye,", 1))
+		}},
+		{"bad header", "header", func(f *Files) { f.CPI = []byte(strings.Replace(string(f.CPI), "ev,", "year,", 1)) }},
+		{"uncapped value", "an uncapped row has no value", func(f *Files) {
 			f.Caps = []byte(strings.Replace(string(f.Caps), "nincs,,nem,2015,,Htv", "nincs,5,nem,2015,,Htv", 1))
-		},
+		}},
+		{"bad kind", "say Ft, % or nincs", func(f *Files) {
+			f.Caps = []byte(strings.Replace(string(f.Caps), "iparuzesi_ado,adoalap,%", "iparuzesi_ado,adoalap,EUR", 1))
+		}},
+		{"years reversed", "last year before first year", func(f *Files) {
+			f.Caps = []byte(strings.Replace(string(f.Caps), "2015,2020,Gjt.", "2015,2010,Gjt.", 1))
+		}},
 	} {
 		f := EmbeddedFiles()
-		edit(&f)
-		if _, err := Load(f); err == nil {
-			t.Errorf("%s: loaded", name)
+		tc.edit(&f)
+		if _, err := Load(f); err == nil || !strings.Contains(err.Error(), tc.why) {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.why)
 		}
 	}
 }

@@ -335,8 +335,8 @@ func (t *Table) CPIFactor(year int) (*big.Rat, error) {
 }
 
 // round converts an exact amount of units to a Rate at the table's
-// rounding.
-func (t *Table) round(x *big.Rat) Rate {
+// rounding; ok is false when it is out of range (absurd reference data).
+func (t *Table) round(x *big.Rat) (r Rate, ok bool) {
 	d := t.Rounding.Decimals
 	if d < 0 {
 		d = 0
@@ -353,7 +353,11 @@ func (t *Table) round(x *big.Rat) Rate {
 		v.Add(v, big.NewRat(1, 2))
 	}
 	q := new(big.Int).Quo(v.Num(), v.Denom()) // values are positive: truncation is floor
-	return Rate(q.Int64() * (1000 / scale))
+	q.Mul(q, big.NewInt(1000/scale))
+	if !q.IsInt64() || q.Sign() < 0 || Rate(q.Int64()) > maxRate {
+		return 0, false
+	}
+	return Rate(q.Int64()), true
 }
 
 // Cap returns the cap of a tax type and basis for a tax year.
@@ -387,7 +391,13 @@ func (t *Table) Cap(code TaxType, b Basis, year int) (CapValue, error) {
 		if err != nil {
 			return CapValue{}, err
 		}
-		c.Computed = t.round(new(big.Rat).Mul(new(big.Rat).SetFrac64(int64(row.nominal), int64(RateUnit)), f))
+		var ok bool
+		c.Computed, ok = t.round(new(big.Rat).Mul(new(big.Rat).SetFrac64(int64(row.nominal), int64(RateUnit)), f))
+		if !ok {
+			return CapValue{}, &Problem{CodeNoData,
+				fmt.Sprintf("A(z) %s %d. évi valorizált felső határa a táblázat adataiból nem számítható.", ty.NameHU, year),
+				fmt.Sprintf("The valorised cap of the %s for %d cannot be computed from the table's data.", ty.NameEN, year)}
+		}
 		c.Value, c.Source = c.Computed, "computed"
 		if p, ok := t.published[pubKey{k, year}]; ok {
 			c.Published = p
