@@ -1,6 +1,7 @@
 package bankstatement
 
 import (
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -191,9 +192,17 @@ func (p *camtParser) end() {
 		return
 	}
 	i := len(p.path) - 1
-	text := strings.TrimSpace(string(p.text))
+	// Only leaves with text carry fields; skipping the rest saves building
+	// a path for every closing container element.
+	raw := bytes.TrimSpace(p.text)
 	p.text = p.text[:0]
+	var text string
+	if len(raw) > 0 {
+		text = string(raw)
+	}
 	switch {
+	case text == "" && p.stmt >= 0 && i > max(p.stmt, p.ntry, p.bal, p.tx): // below the innermost context
+		// nothing to record
 	case p.tx >= 0 && i > p.tx:
 		p.txField(p.rel(p.tx), text)
 	case p.tx >= 0 && i == p.tx:

@@ -112,7 +112,10 @@ func TestParseCamt053Valid(t *testing.T) {
 			}
 		})
 	}
-	sts, _ := ParseCamt053(strings.NewReader(camtDoc("02", camtStmt("S1", "1000", "148500", sum02, e1, e2))))
+	sts, err := ParseCamt053(strings.NewReader(camtDoc("02", camtStmt("S1", "1000", "148500", sum02, e1, e2))))
+	if err != nil {
+		t.Fatal(err)
+	}
 	e := sts[0].Entries[0]
 	want := Entry{BookingDate: mustDate("2026-11-23"), ValueDate: mustDate("2026-11-23"), Amount: 150000, Direction: Credit,
 		BankRef: "B1", EndToEnd: "E2E-B1", Remittance: "8379143028 kommunális adó 2026 II. félév", CreditorRef: "RF18539007547034",
