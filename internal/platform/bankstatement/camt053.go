@@ -61,6 +61,9 @@ func ParseCamt053(r io.Reader) ([]Statement, error) {
 			}
 		}
 		if p.err != nil {
+			if p.err.Statement == "" && p.cur != nil {
+				p.err.Statement = p.cur.ID // Id comes first in Stmt, so it is known by now
+			}
 			return nil, p.err
 		}
 	}
