@@ -80,7 +80,7 @@ func (a *App) routes(rt *web.Router, cat *web.Catalog, rend *web.Renderer) (*ide
 	}
 	for _, m := range a.Modules {
 		enabled := sh.RequireModule(m.Name)
-		deps := module.Deps{DB: a.DB, Render: rend, Audit: a.Audit, Login: login,
+		deps := module.Deps{DB: a.DB, Render: rend, Audit: a.Audit, Login: login, Files: a.Files, MaxFileBytes: a.Cfg.MaxFileBytes(),
 			Tenant: func(next http.Handler) http.Handler { return login(identity.RequireTenant(enabled(next))) }}
 		if m.Catalog != nil {
 			if err := cat.Load(m.Catalog, "i18n"); err != nil {

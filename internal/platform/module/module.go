@@ -13,6 +13,7 @@ import (
 	"github.com/openasp-hu/asp/internal/platform/access"
 	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
+	"github.com/openasp-hu/asp/internal/platform/files"
 	"github.com/openasp-hu/asp/internal/platform/separation"
 	"github.com/openasp-hu/asp/internal/platform/shell"
 	"github.com/openasp-hu/asp/internal/platform/web"
@@ -52,6 +53,9 @@ type Deps struct {
 	DB     *db.DB
 	Render *web.Renderer
 	Audit  *audit.Log
+	// Files keeps the tenants' files; a file may be at most MaxFileBytes.
+	Files        files.Store
+	MaxFileBytes int64
 	// Login requires a signed-in user. Tenant requires a current tenant
 	// that has this module enabled (404 otherwise). Guard a tenant page
 	// with Tenant, then identity.Require(permission).
