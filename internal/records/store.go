@@ -181,12 +181,12 @@ func newCaseAndDocument(ctx context.Context, tx bun.IDB, b *Book, c *Case, d *Do
 			SELECT ?, ?, ?, b.foszam, ?, 2, ?, ? FROM b
 			RETURNING foszam
 		)
-		INSERT INTO records_documents (tenant_id, id, case_id, alszam, number, direction, subject, partner, external_ref, registered_at, registered_by)
-		SELECT ?, ?, ?, 1, ? || CAST(c.foszam AS TEXT) || ?, ?, ?, ?, ?, ?, ? FROM c
+		INSERT INTO records_documents (tenant_id, id, case_id, alszam, number, direction, subject, partner, external_ref, keywords, registered_at, registered_by)
+		SELECT ?, ?, ?, 1, ? || CAST(c.foszam AS TEXT) || ?, ?, ?, ?, ?, ?, ?, ? FROM c
 		RETURNING number`,
 		b.TenantID, b.ID,
 		b.TenantID, c.ID, b.ID, c.Subject, c.PrecedingCase, c.CreatedAt,
-		b.TenantID, d.ID, c.ID, prefix, fmt.Sprintf("-1/%d", b.Year), d.Direction, d.Subject, d.Partner, d.ExternalRef, d.RegisteredAt, d.RegisteredBy,
+		b.TenantID, d.ID, c.ID, prefix, fmt.Sprintf("-1/%d", b.Year), d.Direction, d.Subject, d.Partner, d.ExternalRef, d.Keywords, d.RegisteredAt, d.RegisteredBy,
 	).Scan(ctx, &number)
 	if errors.Is(err, sql.ErrNoRows) {
 		return errClosedBook(b.Code, b.Year)
