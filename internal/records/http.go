@@ -24,6 +24,10 @@ var SeparationRoutes = []separation.Route{
 	{Pattern: "POST /records/documents/{id}/void", Form: map[string][]string{"reason": {"teszt"}}},
 	{Pattern: "GET /api/v1/records/documents/{id}"},
 	{Pattern: "POST /records/books/{id}/close"},
+	{Pattern: "POST /records/documents/{id}/attachments"},
+	{Pattern: "GET /records/documents/{id}/attachments/{aid}"},
+	{Pattern: "POST /api/v1/records/documents/{id}/attachments"},
+	{Pattern: "GET /api/v1/records/documents/{id}/attachments/{aid}"},
 }
 
 type handlers struct {
@@ -48,6 +52,7 @@ func routes(svc *Service) func(rt *web.Router, d module.Deps) error {
 		rt.Handle("POST /records/books/{id}/close", h.closeBook, d.Tenant, identity.Require(BooksManage))
 		rt.Handle("POST /api/v1/records/documents", h.apiRegister, reg...)
 		rt.Handle("GET /api/v1/records/documents/{id}", h.apiDocument, read...)
+		h.routesAttachments(rt, d)
 		return nil
 	}
 }
@@ -61,6 +66,7 @@ type listData struct {
 	CanReg    bool
 	CanBooks  bool
 	Year      int
+	Search    searchData // detailed search and pages (http_search.go)
 }
 
 // list is the registration book view: the newest registrations, or those
@@ -69,9 +75,14 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := access.PrincipalFrom(ctx)
 	d := listData{Query: r.URL.Query().Get("q"), CanReg: p.Can(DocumentsRegister), CanBooks: p.Can(BooksManage), Year: hu.DateOf(h.svc.now()).Year}
+	var (
+		c     Criteria
+		res   Results
+		probs []*Problem
+	)
 	err := h.deps.DB.InTenantRead(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		if d.Documents, err = recentDocuments(ctx, tx, d.Query, 100); err != nil {
+		if c, res, probs, err = runSearch(ctx, tx, r); err != nil {
 			return err
 		}
 		d.Books, err = allBooks(ctx, tx)
@@ -80,13 +91,17 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if d.Query != "" {
-		if err := h.deps.Audit.Record(ctx, p.Tenant, audit.Event{Action: "records.search", Result: audit.ResultOK,
-			Detail: map[string]any{"query": d.Query, "hits": len(d.Documents)}}); err != nil {
-			return err
-		}
+	form, err := h.showSearch(r, p, &d, c, res, probs)
+	if err != nil {
+		return err
 	}
-	return h.deps.Render.Page(w, r, "records/list", "records.title", d)
+	page := h.deps.Render.NewPage(r, "records.title", d)
+	page.Form = form
+	status := http.StatusOK
+	if len(probs) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	return h.deps.Render.Render(w, r, status, "records/list", page)
 }
 
 type newData struct {
@@ -125,7 +140,7 @@ func (h *handlers) register(w http.ResponseWriter, r *http.Request) error {
 		BookCode: r.PostFormValue("book"), Direction: Direction(r.PostFormValue("direction")),
 		Subject: r.PostFormValue("subject"), Partner: r.PostFormValue("partner"),
 		ExternalRef: r.PostFormValue("external_ref"), Predecessor: r.PostFormValue("predecessor"),
-		Arrival: r.PostFormValue("arrival"), By: p.Username,
+		Keywords: r.PostFormValue("keywords"), Arrival: r.PostFormValue("arrival"), By: p.Username,
 	}
 	// Clerks registering at the same moment share one commit (Batcher).
 	doc, err := h.batch.Register(ctx, p.Tenant, reg)
@@ -137,7 +152,7 @@ func (h *handlers) register(w http.ResponseWriter, r *http.Request) error {
 		}
 		page := h.deps.Render.NewPage(r, "records.register", newData{Books: bs})
 		page.Form = &web.Form{Values: map[string]string{}, Errors: []web.FieldError{{Field: prob.Field, Message: prob.Message(page.Lang)}}}
-		for _, f := range []string{"book", "direction", "subject", "partner", "external_ref", "predecessor", "arrival"} {
+		for _, f := range []string{"book", "direction", "subject", "partner", "external_ref", "keywords", "predecessor", "arrival"} {
 			page.Form.Values[f] = r.PostFormValue(f)
 		}
 		return h.deps.Render.Render(w, r, http.StatusUnprocessableEntity, "records/new", page)
@@ -157,6 +172,11 @@ type documentData struct {
 	Merged   *Document // first document of the case this case was joined to
 	CanVoid  bool
 	Done     string
+	// Attached files (http_attachments.go).
+	Attachments []Attachment
+	CanAttach   bool
+	MaxFileText string
+	MaxFileMB   int64
 }
 
 func (h *handlers) loadDocument(ctx context.Context, tenant db.TenantID, rawID string) (documentData, error) {
@@ -180,6 +200,9 @@ func (h *handlers) loadDocument(ctx context.Context, tenant db.TenantID, rawID s
 		}
 		d.Case = *c
 		if d.Siblings, err = caseDocuments(ctx, tx, c.ID); err != nil {
+			return err
+		}
+		if d.Attachments, err = attachmentsOf(ctx, tx, doc.ID); err != nil {
 			return err
 		}
 		first := func(caseID *uuid.UUID) (*Document, error) {
@@ -214,8 +237,8 @@ func (h *handlers) document(w http.ResponseWriter, r *http.Request) error {
 		ObjectID: d.Document.ID.String(), Result: audit.ResultOK, Detail: map[string]any{"number": d.Document.Number}}); err != nil {
 		return err
 	}
-	d.CanVoid = p.Can(DocumentsVoid) && d.Document.VoidedAt == nil
-	if done := r.URL.Query().Get("done"); done == "registered" || done == "voided" {
+	d.fill(p, h.maxFileBytes())
+	if done := r.URL.Query().Get("done"); done == "registered" || done == "voided" || done == "attached" {
 		d.Done = done
 	}
 	page := h.deps.Render.NewPage(r, "records.document", d)
@@ -238,7 +261,7 @@ func (h *handlers) void(w http.ResponseWriter, r *http.Request) error {
 	})
 	var prob *Problem
 	if errors.As(err, &prob) {
-		d.CanVoid = d.Document.VoidedAt == nil
+		d.fill(p, h.maxFileBytes())
 		page := h.deps.Render.NewPage(r, "records.document", d)
 		page.Form = &web.Form{Errors: []web.FieldError{{Field: "reason", Message: prob.Message(page.Lang)}}}
 		return h.deps.Render.Render(w, r, http.StatusUnprocessableEntity, "records/document", page)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -102,23 +101,6 @@ func insert(ctx context.Context, tx bun.IDB, model any) error {
 		return fmt.Errorf("insert %T: %w", model, err)
 	}
 	return nil
-}
-
-// recentDocuments lists the newest registrations, optionally those whose
-// number, subject or partner contains q.
-func recentDocuments(ctx context.Context, tx bun.IDB, q string, limit int) ([]Document, error) {
-	var ds []Document
-	sel := tx.NewSelect().Model(&ds).OrderExpr("registered_at DESC, number DESC").Limit(int64(limit))
-	if q != "" {
-		like := "%" + strings.ToLower(q) + "%"
-		sel.WhereGroup(" AND ", func(s *bun.SelectQuery) *bun.SelectQuery {
-			return s.Where("lower(number) LIKE ?", like).WhereOr("lower(subject) LIKE ?", like).WhereOr("lower(partner) LIKE ?", like)
-		})
-	}
-	if err := sel.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("documents: %w", err)
-	}
-	return ds, nil
 }
 
 func documentByID(ctx context.Context, tx bun.IDB, id uuid.UUID) (*Document, error) {
