@@ -193,6 +193,7 @@ func TestBrowserAccessibility(t *testing.T) {
 			t.Errorf("registered number = %q", got)
 		}
 		tb.audit("records-document")
+		tb.attachAndSearch()
 		tb.open("/records/arrivals")
 		tb.audit("records-arrivals")
 

@@ -103,15 +103,15 @@ func errTooLarge(max int64) *Problem {
 // together. A refusal is a *Problem; a document that is not the tenant's
 // is ErrNoDocument.
 func (s *Service) Attach(ctx context.Context, d *db.DB, store files.Store, tenant db.TenantID, u Upload) (Attachment, error) {
-	name := cleanFileName(u.FileName)
-	if name == "" {
-		return Attachment{}, errNoFileName
-	}
 	if err := d.InTenantRead(ctx, tenant, func(ctx context.Context, tx bun.Tx) error {
 		_, err := attachableDocument(ctx, tx, u.Document)
 		return err
 	}); err != nil {
 		return Attachment{}, err
+	}
+	name := cleanFileName(u.FileName)
+	if name == "" {
+		return Attachment{}, errNoFileName
 	}
 	// The first bytes tell the type; the rest streams on to the store.
 	br := bufio.NewReaderSize(u.Body, 512)

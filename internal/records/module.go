@@ -15,7 +15,7 @@ var migrationFiles embed.FS
 //go:embed i18n
 var catalogFiles embed.FS
 
-//go:embed templates
+//go:embed templates/*.html
 var templateFiles embed.FS
 
 //go:embed openapi.json
