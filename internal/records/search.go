@@ -297,10 +297,17 @@ func Search(ctx context.Context, tx bun.Tx, c Criteria) (Results, error) {
 }
 
 // sqliteWords narrows sel to documents whose FTS5 row matches the words.
-// The index drives the join (CROSS JOIN keeps SQLite from reordering it)
-// and gives its rows newest first: its rowids grow with every
-// registration, so no sort over the matches is needed.
+// The index drives the join (CROSS JOIN keeps SQLite from reordering it):
+// its rowids are registration times, so it gives its rows newest first
+// and a date range bounds it (with a second's slack for rounding; the
+// exact bounds are on the document), and no search sorts its matches.
 func sqliteWords(sel *bun.SelectQuery, t db.TenantID, q query) {
+	if !q.c.From.IsZero() {
+		sel.Where("f.rowid >= ?", (q.c.From.Time().Unix()-1)*1_000_000)
+	}
+	if !q.c.To.IsZero() {
+		sel.Where("f.rowid < ?", (q.c.To.Time().AddDate(0, 0, 1).Unix()+1)*1_000_000)
+	}
 	phrases := func(ws []string) string {
 		ps := make([]string, len(ws))
 		for i, w := range ws {

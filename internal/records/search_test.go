@@ -267,3 +267,25 @@ func TestSearchIndexFollowsAnUpdate(t *testing.T) {
 		t.Errorf("new keywords: %q", got)
 	}
 }
+
+// The search gives the newest registration first even when documents
+// are stored out of order (a migration loading an old year late) and
+// when several share a millisecond (a batch).
+func TestSearchOrderIsRegistrationTime(t *testing.T) {
+	d, s, c := setup(t)
+	for _, at := range []time.Time{budapest(2026, 3, 5, 9, 0), budapest(2026, 3, 2, 9, 0), budapest(2026, 3, 9, 9, 0), budapest(2026, 3, 9, 9, 0), budapest(2026, 3, 9, 9, 0)} {
+		c.t = at
+		mustRegister(t, d, s, orfu, reg(fmt.Sprintf("Bejelentés %02d.", at.Day()), "Kiss Anna", records.Incoming))
+	}
+	for _, cr := range []records.Criteria{{Text: "bejelentés"}, {}} {
+		got := subjects(t, d, orfu, cr)
+		want := []string{"Bejelentés 09.", "Bejelentés 09.", "Bejelentés 09.", "Bejelentés 05.", "Bejelentés 02."}
+		if !slices.Equal(got, want) {
+			t.Errorf("%+v: %q", cr, got)
+		}
+	}
+	got := subjects(t, d, orfu, records.Criteria{Text: "bejelentés", From: hu.Date{Year: 2026, Month: 3, Day: 5}, To: hu.Date{Year: 2026, Month: 3, Day: 5}})
+	if !slices.Equal(got, []string{"Bejelentés 05."}) {
+		t.Errorf("one day: %q", got)
+	}
+}
