@@ -12,7 +12,6 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect"
-	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/openasp-hu/asp/internal/hu"
 	"github.com/openasp-hu/asp/internal/platform/db"
@@ -250,43 +249,44 @@ func Search(ctx context.Context, tx bun.Tx, c Criteria) (Results, error) {
 	if c.Page < 1 {
 		c.Page = 1
 	}
-	var ds []Document
-	sel := tx.NewSelect().Model(&ds)
 	pg := tx.Dialect().Name() == dialect.PG
-	if q.numberExact != "" {
-		sel.Where("document.number = ?", q.numberExact)
-	} else if q.numberLow != "" {
-		col := "document.number"
-		if pg {
-			col = `document.number COLLATE "C"` // the index records_documents_number_c
+	// filter applies the criteria other than words to a query of
+	// documents (aliased "document").
+	filter := func(sel *bun.SelectQuery) *bun.SelectQuery {
+		if q.numberExact != "" {
+			sel.Where("document.number = ?", q.numberExact)
+		} else if q.numberLow != "" {
+			col := "document.number"
+			if pg {
+				col = `document.number COLLATE "C"` // the index records_documents_number_c
+			}
+			sel.Where(col+" >= ? AND "+col+" < ?", q.numberLow, after(q.numberLow))
 		}
-		sel.Where(col+" >= ? AND "+col+" < ?", q.numberLow, after(q.numberLow))
-	}
-	if c.Direction != "" {
-		sel.Where("document.direction = ?", c.Direction)
-	}
-	if !c.From.IsZero() {
-		sel.Where("document.registered_at >= ?", c.From.Time().UTC())
-	}
-	if !c.To.IsZero() {
-		sel.Where("document.registered_at < ?", c.To.Time().AddDate(0, 0, 1).UTC())
-	}
-	hasWords := len(q.text)+len(q.partner) > 0
-	switch {
-	case hasWords && pg:
-		empty, err := pgWords(ctx, tx, t, sel, q)
-		if err != nil || empty {
-			return Results{Page: c.Page}, err
+		if c.Direction != "" {
+			sel.Where("document.direction = ?", c.Direction)
 		}
-		sel.OrderExpr("document.registered_at DESC, document.id DESC")
-	case hasWords:
-		sqliteWords(sel, t, q)
-	default:
-		sel.OrderExpr("document.registered_at DESC, document.id DESC")
+		if !c.From.IsZero() {
+			sel.Where("document.registered_at >= ?", c.From.Time().UTC())
+		}
+		if !c.To.IsZero() {
+			sel.Where("document.registered_at < ?", c.To.Time().AddDate(0, 0, 1).UTC())
+		}
+		return sel
 	}
 	// One more than a page tells whether another follows.
-	sel.Limit(PageSize + 1).Offset(int64((c.Page - 1) * PageSize))
-	if err := sel.Scan(ctx); err != nil {
+	offset := (c.Page - 1) * PageSize
+	var ds []Document
+	switch {
+	case len(q.text)+len(q.partner) > 0 && pg:
+		ds, err = pgSearch(ctx, tx, t, q, filter, offset)
+	case len(q.text)+len(q.partner) > 0:
+		sel := filter(tx.NewSelect().Model(&ds))
+		sqliteWords(sel, t, q)
+		err = sel.Limit(PageSize + 1).Offset(int64(offset)).Scan(ctx)
+	default:
+		err = filter(tx.NewSelect().Model(&ds)).OrderExpr(newestFirst).Limit(PageSize + 1).Offset(int64(offset)).Scan(ctx)
+	}
+	if err != nil {
 		return Results{}, fmt.Errorf("search documents: %w", err)
 	}
 	r := Results{Documents: ds, Page: c.Page}
@@ -295,6 +295,8 @@ func Search(ctx context.Context, tx bun.Tx, c Criteria) (Results, error) {
 	}
 	return r, nil
 }
+
+const newestFirst = "document.registered_at DESC, document.id DESC"
 
 // sqliteWords narrows sel to documents whose FTS5 row matches the words.
 // The index drives the join (CROSS JOIN keeps SQLite from reordering it):
@@ -327,112 +329,6 @@ func sqliteWords(sel *bun.SelectQuery, t db.TenantID, q query) {
 	sel.ModelTableExpr("records_documents_fts AS f CROSS JOIN records_documents AS document ON document.id = f.document_id").
 		Where("records_documents_fts MATCH ?", match).
 		OrderExpr("f.rowid DESC")
-}
-
-// candidateCap is how many documents a term may match for its documents
-// to be fetched one by one; above it, the book is walked newest first
-// and each document checked, which stops after a page of hits.
-var candidateCap = 1000
-
-// pgTerm is one search term as a prefix range over records_documents_fts.
-type pgTerm struct {
-	field  string // "p" for the partner's name; "" any field
-	lo, hi string
-}
-
-// pgWords narrows sel to documents that have every word's terms. It
-// chooses the plan itself rather than leave it to the planner, whose
-// estimates of prefix ranges cannot tell a page of hits from none: when
-// some term is rare, its documents are the candidates; otherwise the
-// book is walked newest first. It reports whether nothing can match.
-func pgWords(ctx context.Context, tx bun.Tx, t db.TenantID, sel *bun.SelectQuery, q query) (bool, error) {
-	var terms []pgTerm
-	for _, part := range []struct {
-		field string
-		ws    []string
-	}{{"", q.text}, {"p", q.partner}} {
-		if len(part.ws) == 0 {
-			continue
-		}
-		// The lexemes of each word, as the index was built; a word the
-		// dictionary drops (a stop word) is looked for as typed.
-		var lexemes []string
-		err := tx.NewRaw(`SELECT DISTINCT x.t FROM unnest(?::text[]) AS w(word)
-			CROSS JOIN LATERAL (
-				SELECT t FROM records_terms(w.word) AS t
-				UNION ALL
-				SELECT records_fold(w.word) WHERE NOT EXISTS (SELECT 1 FROM records_terms(w.word))
-			) AS x(t)`, pgdialect.Array(part.ws)).Scan(ctx, &lexemes)
-		if err != nil {
-			return false, fmt.Errorf("search terms: %w", err)
-		}
-		for _, l := range lexemes {
-			if l != "" {
-				terms = append(terms, pgTerm{field: part.field, lo: l, hi: after(l)})
-			}
-		}
-	}
-	if len(terms) == 0 {
-		return true, nil
-	}
-	// How many index rows each term has, counted up to the cap.
-	var counts strings.Builder
-	var args []any
-	counts.WriteString("SELECT ")
-	for i, tm := range terms {
-		if i > 0 {
-			counts.WriteString(", ")
-		}
-		counts.WriteString("(SELECT count(*) FROM (SELECT 1 FROM records_documents_fts WHERE tenant_id = ? AND term >= ? AND term < ?")
-		args = append(args, t, tm.lo, tm.hi)
-		if tm.field != "" {
-			counts.WriteString(" AND field = ?")
-			args = append(args, tm.field)
-		}
-		counts.WriteString(" LIMIT ?) AS x)")
-		args = append(args, candidateCap+1)
-	}
-	ns := make([]int64, len(terms))
-	dest := make([]any, len(terms))
-	for i := range ns {
-		dest[i] = &ns[i]
-	}
-	if err := tx.NewRaw(counts.String(), args...).Scan(ctx, dest...); err != nil {
-		return false, fmt.Errorf("search term counts: %w", err)
-	}
-	rarest := 0
-	for i, n := range ns {
-		if n == 0 {
-			return true, nil
-		}
-		if n < ns[rarest] {
-			rarest = i
-		}
-	}
-	if ns[rarest] <= int64(candidateCap) {
-		tm := terms[rarest]
-		var ids []string
-		s := tx.NewSelect().TableExpr("records_documents_fts").ColumnExpr("DISTINCT document_id").
-			Where("tenant_id = ? AND term >= ? AND term < ?", t, tm.lo, tm.hi)
-		if tm.field != "" {
-			s.Where("field = ?", tm.field)
-		}
-		if err := s.Scan(ctx, &ids); err != nil {
-			return false, fmt.Errorf("search candidates: %w", err)
-		}
-		sel.Where("document.id IN (?)", bun.In(ids))
-		terms = append(terms[:rarest], terms[rarest+1:]...)
-	}
-	for _, tm := range terms {
-		cond := "EXISTS (SELECT 1 FROM records_documents_fts AS f WHERE f.tenant_id = document.tenant_id AND f.document_id = document.id AND f.term >= ? AND f.term < ?"
-		args := []any{tm.lo, tm.hi}
-		if tm.field != "" {
-			cond += " AND f.field = ?"
-			args = append(args, tm.field)
-		}
-		sel.Where(cond+")", args...)
-	}
-	return false, nil
 }
 
 // normalizeKeywords tidies tárgyszavak typed or sent: separated by commas,

@@ -116,14 +116,16 @@ func TestSearchWordsPartnersNumbersDates(t *testing.T) {
 		}{"stem typed as a prefix", records.Criteria{Text: "kérel"}, []string{"Kovács utcai kérelmek összesítése", "Kérelmet nyújtott be a Petőfi utca 12. ügyében", "Építési engedély iránti kérelem"}})
 	}
 	for _, tc := range cases {
-		// Both PostgreSQL plans: every term rare (candidates fetched) and
-		// every term common (the book walked newest first).
-		for _, capN := range []int{1000, 0} {
-			restore := records.SetCandidateCap(capN)
+		// Every PostgreSQL plan: rare terms intersected (hashed, or the
+		// commonest checked per document); common terms tried on the
+		// newest documents, then intersected; the walk over the whole book
+		// when the intersection is too big.
+		for _, limits := range [][4]int{{3000, 20000, 3000, 20000}, {3000, 0, 3000, 20000}, {0, 20000, 3000, 20000}, {0, 0, 2, 20000}, {0, 0, 1, 0}} {
+			restore := records.SetSearchLimits(limits[0], limits[1], limits[2], limits[3])
 			got := subjects(t, d, orfu, tc.c)
 			restore()
 			if !slices.Equal(got, tc.want) {
-				t.Errorf("%s (cap %d): got %q\nwant %q", tc.name, capN, got, tc.want)
+				t.Errorf("%s (limits %v): got %q\nwant %q", tc.name, limits, got, tc.want)
 			}
 		}
 	}
@@ -139,7 +141,11 @@ func TestSearchPagesNewestFirst(t *testing.T) {
 		mustRegister(t, d, s, orfu, reg(fmt.Sprintf("Adóigazolás %02d", i), "Kiss Anna", records.Incoming))
 		mustRegister(t, d, s, orfu, reg(fmt.Sprintf("Lakcímigazolás %02d", i), "Kiss Anna", records.Incoming))
 	}
-	for _, cr := range []records.Criteria{{}, {Text: "adóigazolás"}} {
+	for i, cr := range []records.Criteria{{}, {Text: "adóigazolás"}, {Text: "adóigazolás anna"}, {Text: "adóigazolás anna"}, {Text: "adóigazolás anna"}} {
+		// The two-word search three times: PostgreSQL's plans for common
+		// words (the newest documents first; the intersection; the walk).
+		limits := [][4]int{{3000, 20000, 3000, 20000}, {3000, 20000, 3000, 20000}, {0, 0, 3000, 20000}, {0, 0, 10, 20000}, {0, 0, 1, 0}}[i]
+		restore := records.SetSearchLimits(limits[0], limits[1], limits[2], limits[3])
 		var seen []string
 		for page := 1; ; page++ {
 			cr.Page = page
@@ -160,6 +166,7 @@ func TestSearchPagesNewestFirst(t *testing.T) {
 				t.Fatalf("page %d has %d", page, len(r.Documents))
 			}
 		}
+		restore()
 		n := 90
 		if cr.Text != "" {
 			n = 45
