@@ -52,6 +52,9 @@ func BenchmarkSearch500k(b *testing.B) {
 	b.Logf("loaded %d documents in %s", size+size/5, time.Since(start).Round(time.Second))
 	if d.Dialect == db.Postgres {
 		vacuumAnalyze(b, d)
+		var docs, fts string
+		d.Bun().NewRaw("SELECT pg_size_pretty(pg_total_relation_size('records_documents')), pg_size_pretty(pg_total_relation_size('records_documents_fts'))").Scan(context.Background(), &docs, &fts)
+		b.Logf("records_documents %s, records_documents_fts %s (with indexes)", docs, fts)
 	}
 	queries := searchMix(rng, 600)
 	ctx := context.Background()
