@@ -2,10 +2,8 @@ package records_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math/rand/v2"
-	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -18,7 +16,6 @@ import (
 
 	"github.com/openasp-hu/asp/internal/hu"
 	"github.com/openasp-hu/asp/internal/platform/db"
-	"github.com/openasp-hu/asp/internal/platform/db/dbtest"
 	"github.com/openasp-hu/asp/internal/records"
 )
 
@@ -241,22 +238,8 @@ func load(b *testing.B, d *db.DB, tenant db.TenantID, n int, rng *rand.Rand) {
 // the term index answer without visiting the table.
 func vacuumAnalyze(b *testing.B, d *db.DB) {
 	b.Helper()
-	var name string
-	ctx := context.Background()
-	if err := d.Bun().NewRaw("SELECT current_database()").Scan(ctx, &name); err != nil {
-		b.Fatal(err)
-	}
-	u, _ := url.Parse(dbtest.PostgresURL())
-	u.Path = "/" + name
-	owner, err := sql.Open("pgx", u.String())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer owner.Close()
 	for _, t := range []string{"records_documents", "records_documents_fts", "records_cases"} {
-		if _, err := owner.ExecContext(ctx, "VACUUM (ANALYZE) "+t); err != nil {
-			b.Fatal(err)
-		}
+		ownerExec(b, d, "VACUUM (ANALYZE) "+t)
 	}
 }
 

@@ -2,19 +2,26 @@ package records_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
+	"path"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
 	"github.com/openasp-hu/asp/internal/hu"
 	"github.com/openasp-hu/asp/internal/platform/db"
 	"github.com/openasp-hu/asp/internal/platform/db/dbtest"
+	"github.com/openasp-hu/asp/internal/platform/migrations"
 	"github.com/openasp-hu/asp/internal/records"
 )
 
@@ -294,5 +301,101 @@ func TestSearchOrderIsRegistrationTime(t *testing.T) {
 	got := subjects(t, d, orfu, records.Criteria{Text: "bejelentés", From: hu.Date{Year: 2026, Month: 3, Day: 5}, To: hu.Date{Year: 2026, Month: 3, Day: 5}})
 	if !slices.Equal(got, []string{"Bejelentés 05."}) {
 		t.Errorf("one day: %q", got)
+	}
+}
+
+// Documents registered before the search index existed are indexed when
+// the migration adds it.
+func TestSearchIndexesEarlierDocuments(t *testing.T) {
+	full := records.Module().Migrations
+	before := fstest.MapFS{}
+	err := fs.WalkDir(full, ".", func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		if name := path.Base(p); name < "00005" {
+			b, err := fs.ReadFile(full, p)
+			before[p] = &fstest.MapFile{Data: b}
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := dbtest.Open(t, migrations.Platform, db.Migrations{Module: "records", FS: before})
+	ctx := context.Background()
+	for _, tenant := range []db.TenantID{orfu, aba} {
+		err := d.InTenant(ctx, tenant, func(ctx context.Context, tx bun.Tx) error {
+			// The columns of 00001–00004 only: no keywords yet.
+			if _, err := tx.NewRaw(`INSERT INTO records_books (tenant_id, id, code, year, title, prefix, status, next_foszam, created_at)
+				VALUES (?, ?, 'KOZ', 2025, 'Általános', '', 'open', 3, ?)`, tenant, "b-"+string(tenant), time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)).Exec(ctx); err != nil {
+				return err
+			}
+			for i, subject := range []string{"Régi kérelem a Petőfi utcából", "Régi határozat"} {
+				id, caseID := uuid.Must(uuid.NewV7()).String(), uuid.Must(uuid.NewV7()).String()
+				at := time.Date(2025, 5, 1+i, 8, 0, 0, 0, time.UTC)
+				if _, err := tx.NewRaw(`INSERT INTO records_cases (tenant_id, id, book_id, foszam, subject, next_alszam, created_at) VALUES (?, ?, ?, ?, ?, 2, ?)`,
+					tenant, caseID, "b-"+string(tenant), i+1, subject, at).Exec(ctx); err != nil {
+					return err
+				}
+				if _, err := tx.NewRaw(`INSERT INTO records_documents (tenant_id, id, case_id, alszam, number, direction, subject, partner, external_ref, registered_at, registered_by)
+					VALUES (?, ?, ?, 1, ?, 'in', ?, 'Őri Ödön', '', ?, 'régi rendszer')`, tenant, id, caseID, fmt.Sprintf("%d-1/2025", i+1), subject, at).Exec(ctx); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.Migrate(ctx, nil, migrations.Platform, db.Migrations{Module: "records", FS: full}); err != nil {
+		t.Fatal(err)
+	}
+	if d.Dialect == db.Postgres {
+		// What the operator's default privileges do for new tables.
+		ownerExec(t, d, "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "+appRole())
+	}
+	for _, c := range []records.Criteria{{Text: "petofi"}, {Partner: "ori"}, {Text: "régi", From: hu.Date{Year: 2025, Month: 5, Day: 2}, To: hu.Date{Year: 2025, Month: 5, Day: 2}}} {
+		want := []string{"Régi kérelem a Petőfi utcából"}
+		if c.Partner != "" {
+			want = []string{"Régi határozat", "Régi kérelem a Petőfi utcából"}
+		} else if !c.From.IsZero() {
+			want = []string{"Régi határozat"}
+		}
+		if got := subjects(t, d, orfu, c); !slices.Equal(got, want) {
+			t.Errorf("%+v: %q, want %q", c, got, want)
+		}
+	}
+}
+
+func appRole() string {
+	if u := os.Getenv("ASP_TEST_POSTGRES_APP_USER"); u != "" {
+		return u
+	}
+	return "asp_app"
+}
+
+// ownerExec runs a statement on d's PostgreSQL database as the owner.
+func ownerExec(t testing.TB, d *db.DB, stmt string) {
+	t.Helper()
+	var name string
+	ctx := context.Background()
+	if err := d.Bun().NewRaw("SELECT current_database()").Scan(ctx, &name); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(dbtest.PostgresURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	owner, err := sql.Open("pgx", u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close()
+	if _, err := owner.ExecContext(ctx, stmt); err != nil {
+		t.Fatal(err)
 	}
 }
