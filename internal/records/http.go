@@ -175,7 +175,6 @@ type documentData struct {
 	// Attached files (http_attachments.go).
 	Attachments []Attachment
 	CanAttach   bool
-	MaxFileText string
 	MaxFileMB   int64
 }
 

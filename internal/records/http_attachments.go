@@ -214,7 +214,6 @@ func contentDisposition(name string) string {
 func (d *documentData) fill(p *access.Principal, max int64) {
 	d.CanVoid = p.Can(DocumentsVoid) && d.Document.VoidedAt == nil
 	d.CanAttach = p.Can(DocumentsRegister) && d.Document.VoidedAt == nil
-	d.MaxFileText = sizeText(max, "hu")
 	d.MaxFileMB = (max + 1<<20 - 1) >> 20
 }
 
