@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"runtime"
 	"time"
 
 	"github.com/openasp-hu/asp/internal/platform/access"
 	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
+	"github.com/openasp-hu/asp/internal/platform/files"
 	"github.com/openasp-hu/asp/internal/platform/identity"
 	"github.com/openasp-hu/asp/internal/platform/migrations"
 	"github.com/openasp-hu/asp/internal/platform/module"
@@ -38,6 +40,8 @@ type App struct {
 	// OIDC is the OpenID provider residents and businesses log in through
 	// (KAÜ); nil leaves that login off.
 	OIDC *identity.OIDCConfig
+	// Files keeps attached files; nil means a store in <data>/files.
+	Files files.Store
 
 	patterns []string // every route, once Handler has run
 }
@@ -57,6 +61,12 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 		d.Close()
 		return nil, err
 	}
+	if fsys, ok := a.Files.(*files.FS); ok {
+		// Uploads a crash cut short; an hour leaves running ones alone.
+		if n, err := fsys.RemoveStale(time.Hour); err != nil || n > 0 {
+			log.Info("removed unfinished uploads", "count", n, "err", err)
+		}
+	}
 	if err := d.Migrate(ctx, log, a.migrations()...); err != nil {
 		d.Close()
 		return nil, err
@@ -68,6 +78,13 @@ func Open(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 func (a *App) init() error {
 	if a.Now == nil {
 		a.Now = time.Now
+	}
+	if a.Files == nil {
+		dir := a.Cfg.DataDir
+		if dir == "" {
+			dir = "data" // where db.Open puts SQLite by default
+		}
+		a.Files = files.NewFS(filepath.Join(dir, "files"))
 	}
 	a.Tenants = tenancy.Store{DB: a.DB}
 	a.Grants = access.Store{DB: a.DB}

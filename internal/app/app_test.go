@@ -14,7 +14,7 @@ import (
 func testApp(t *testing.T) *App {
 	t.Helper()
 	d := dbtest.Open(t, (&App{}).migrations()...)
-	a := &App{Cfg: Config{Addr: "127.0.0.1:0"}, Log: newLogger("text", testLog{t}), DB: d,
+	a := &App{Cfg: Config{Addr: "127.0.0.1:0", DataDir: t.TempDir()}, Log: newLogger("text", testLog{t}), DB: d,
 		PasswordParams: identity.InsecureTestPasswordParams()}
 	if err := a.init(); err != nil {
 		t.Fatal(err)

@@ -198,6 +198,8 @@ func TestBrowserAccessibility(t *testing.T) {
 		tb.typeIn("#code", "X999")
 		tb.press(`form[action$="/classify"] button[type=submit]`)
 		tb.audit("records-filing-error")
+		tb.open(strings.TrimSuffix(tb.path(), "/classify"))
+		tb.attachAndSearch()
 		tb.open("/records/fileplan")
 		tb.audit("records-fileplan")
 		tb.open("/records/arrivals")

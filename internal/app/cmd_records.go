@@ -105,7 +105,9 @@ func transferPackage(ctx context.Context, a *App, t db.TenantID, year int, dir s
 	var tr records.Transfer
 	err = a.DB.InTenant(ctx, t, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		tr, err = records.NewService(a.Now).CreateTransfer(ctx, tx, year, records.Organisation{KSH: string(t), Name: tenant.Name}, cliActor, records.DirBag{Root: dir})
+		svc := records.NewService(a.Now)
+		svc.Contents = records.AttachmentContents{Store: a.Files}
+		tr, err = svc.CreateTransfer(ctx, tx, year, records.Organisation{KSH: string(t), Name: tenant.Name}, cliActor, records.DirBag{Root: dir})
 		return err
 	})
 	if err != nil {

@@ -205,6 +205,12 @@ func abaligetRecords(t *testing.T, a *App) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	file, err := svc.Attach(cliContext(context.Background()), a.DB, a.Files, "12548", records.Upload{Document: uuid.MustParse(ids["id"]),
+		FileName: "abaligeti-szignalt-ugy.txt", Body: strings.NewReader("Abaligeti szignált ügy melléklete"), MaxBytes: 1 << 20, By: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids["aid"] = file.ID.String()
 	return ids
 }
 

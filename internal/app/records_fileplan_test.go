@@ -174,6 +174,18 @@ func TestHeadOfRecordsDisposesAndTransfers(t *testing.T) {
 	head := newBrowser(t, srv)
 	head.login(ku.Username, ku.Password, ku.TOTPSecret)
 	year := hu.DateOf(time.Now()).Year
+	// Each old case has a file: the disposed one loses it, the transferred
+	// one carries it into the package.
+	attach := func(doc records.Document, name, content string) records.Attachment {
+		f, err := (&records.Service{}).Attach(cliContext(context.Background()), a.DB, a.Files, "11730", records.Upload{
+			Document: doc.ID, FileName: name, Body: strings.NewReader(content), MaxBytes: 1 << 20, By: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	oldFile := attach(old, "panasz.txt", "Régi panasz szövege")
+	attach(perm, "jegyzokonyv.txt", "Testületi jegyzőkönyv szövege")
 
 	// Disposal: the 2011 U311 case is on the list, Abaliget's is not.
 	page := head.get("/records/disposal")
@@ -209,12 +221,22 @@ func TestHeadOfRecordsDisposesAndTransfers(t *testing.T) {
 	if p := head.post(list+"/approve", url.Values{"archive_ref": {"MNL BaML 12/" + fmt.Sprint(year)}, "approved_on": {today}}); p.Status != http.StatusSeeOther {
 		t.Fatalf("approve: %d %s", p.Status, p.Body)
 	}
-	// No content store is wired in this build: execution says so.
-	if p := head.post(list+"/execute", nil); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "nincs bekötve") {
-		t.Errorf("execute without an eraser: %d", p.Status)
-	}
 	if p := head.get(list); !strings.Contains(p.Body, "Levéltár jóváhagyta") || !strings.Contains(p.Body, "MNL BaML 12/") {
 		t.Error("the approval does not show")
+	}
+	// Execution deletes the file's content for good; its record stays.
+	if p := head.post(list+"/execute", nil); p.Status != http.StatusSeeOther {
+		t.Fatalf("execute: %d", p.Status)
+	}
+	if has, err := a.Files.Has(context.Background(), "11730", oldFile.SHA256); err != nil || has {
+		t.Errorf("the disposed file is still stored: %v %v", has, err)
+	}
+	docPage := head.get("/records/documents/" + old.ID.String())
+	if !strings.Contains(docPage.Body, "panasz.txt") {
+		t.Error("the disposed file's record is gone")
+	}
+	if p := head.get("/records/documents/" + old.ID.String() + "/attachments/" + oldFile.ID.String()); p.Status != http.StatusGone || !strings.Contains(p.Body, "véglegesen töröltük") {
+		t.Errorf("download of a disposed file: %d", p.Status)
 	}
 
 	// Transfer: the 2011 U102 case goes to the archive as a BagIt package.
@@ -230,7 +252,7 @@ func TestHeadOfRecordsDisposesAndTransfers(t *testing.T) {
 	}
 	page = head.get("/records/transfer?year=2011")
 	zm := regexp.MustCompile(`href="(/records/transfer/([0-9a-f-]{36})/package.zip)"`).FindStringSubmatch(page.Body)
-	if zm == nil || !strings.Contains(page.Body, "csak adatok") {
+	if zm == nil || strings.Contains(page.Body, "csak adatok") {
 		t.Fatal("no package to download")
 	}
 	z := head.get(zm[1])
@@ -253,6 +275,15 @@ func TestHeadOfRecordsDisposesAndTransfers(t *testing.T) {
 	}
 	if !strings.Contains(string(bag[root+"/data/transfer.json"]), "Testületi jegyzőkönyv 11730") {
 		t.Error("the transfer list lacks the case")
+	}
+	var packed bool
+	for name, b := range bag {
+		if strings.HasPrefix(name, root+"/data/files/") && strings.HasSuffix(name, "jegyzokonyv.txt") && string(b) == "Testületi jegyzőkönyv szövege" {
+			packed = true
+		}
+	}
+	if !packed {
+		t.Error("the package lacks the case's file")
 	}
 	if p := head.get("/records/documents/" + perm.ID.String()); !strings.Contains(p.Body, "Levéltárba adva") {
 		t.Error("the transferred case is not marked")

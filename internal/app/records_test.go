@@ -83,15 +83,21 @@ func TestClerkRegistersInTheBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	abaFile, err := (&records.Service{}).Attach(context.Background(), a.DB, a.Files, "12548", records.Upload{
+		Document: abaDoc.ID, FileName: "abaligeti-titok.txt", Body: strings.NewReader("Abaligeti titkos tartalom"), MaxBytes: 1 << 20, By: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	// One of every other IRAT object too, under its own parameter name.
 	ids := abaligetRecords(t, a)
 	ids["id"] = abaDoc.ID.String()
+	ids["aid"] = abaFile.ID.String()
 	b.post("/tenants/switch", url.Values{"tenant": {"11730"}})
 	separation.Check(t, separation.Case{
 		BaseURL:    srv.URL,
 		Actors:     []separation.Actor{{Name: "registry clerk of Orfű", Client: b.c}, {Name: "head of records of Orfű", Client: mb.c}},
 		IDsOfB:     ids,
-		SecretsOfB: []string{"Abaligeti titkos ügy"},
+		SecretsOfB: []string{"Abaligeti titkos ügy", "abaligeti-titok.txt", "Abaligeti titkos tartalom"},
 		Routes:     records.SeparationRoutes,
 	})
 }

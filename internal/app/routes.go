@@ -80,7 +80,7 @@ func (a *App) routes(rt *web.Router, cat *web.Catalog, rend *web.Renderer) (*ide
 	}
 	for _, m := range a.Modules {
 		enabled := sh.RequireModule(m.Name)
-		deps := module.Deps{DB: a.DB, Render: rend, Audit: a.Audit, Login: login, People: people{a},
+		deps := module.Deps{DB: a.DB, Render: rend, Audit: a.Audit, Login: login, People: people{a}, Files: a.Files, MaxFileBytes: a.Cfg.MaxFileBytes(),
 			Tenant: func(next http.Handler) http.Handler { return login(identity.RequireTenant(enabled(next))) }}
 		deps.TenantName = a.tenantName
 		if m.Catalog != nil {

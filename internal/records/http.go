@@ -42,6 +42,10 @@ var SeparationRoutes = append([]separation.Route{
 	{Pattern: "GET /records/books/{id}/export.pdf"},
 	{Pattern: "GET /records/books/{id}/export.xlsx"},
 	{Pattern: "GET /records/documents/{id}/receipt.pdf"},
+	{Pattern: "POST /records/documents/{id}/attachments"},
+	{Pattern: "GET /records/documents/{id}/attachments/{aid}"},
+	{Pattern: "POST /api/v1/records/documents/{id}/attachments"},
+	{Pattern: "GET /api/v1/records/documents/{id}/attachments/{aid}"},
 }, fileplanSeparationRoutes...)
 
 type handlers struct {
@@ -53,6 +57,10 @@ type handlers struct {
 func routes(svc *Service) func(rt *web.Router, d module.Deps) error {
 	return func(rt *web.Router, d module.Deps) error {
 		h := &handlers{svc: svc, batch: &Batcher{DB: d.DB, Svc: svc}, deps: d}
+		if d.Files != nil {
+			// Disposal erases, and archive transfer packs, the attached files.
+			svc.Eraser, svc.Contents = AttachmentContents{Store: d.Files}, AttachmentContents{Store: d.Files}
+		}
 		read := []web.Middleware{d.Tenant, identity.Require(DocumentsRead)}
 		reg := []web.Middleware{d.Tenant, identity.Require(DocumentsRegister)}
 		rt.Handle("GET /records", h.list, read...)
@@ -73,6 +81,7 @@ func routes(svc *Service) func(rt *web.Router, d module.Deps) error {
 		h.routesExport(rt, d)
 		h.routesFileplan(rt, d)
 		h.routesImport(rt, d)
+		h.routesAttachments(rt, d)
 		return nil
 	}
 }
@@ -88,6 +97,7 @@ type listData struct {
 	CanSend    bool // expediálás
 	CanArchive bool
 	Year       int
+	Search     searchData // detailed search and pages (http_search.go)
 }
 
 // list is the registration book view: the newest registrations, or those
@@ -96,9 +106,14 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := access.PrincipalFrom(ctx)
 	d := listData{Query: r.URL.Query().Get("q"), CanReg: p.Can(DocumentsRegister), CanBooks: p.Can(BooksManage), CanSend: p.Can(DocumentsDispatch), CanArchive: p.Can(ArchiveManage), Year: hu.DateOf(h.svc.now()).Year}
+	var (
+		c     Criteria
+		res   Results
+		probs []*Problem
+	)
 	err := h.deps.DB.InTenantRead(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		if d.Documents, err = recentDocuments(ctx, tx, d.Query, 100); err != nil {
+		if c, res, probs, err = runSearch(ctx, tx, r); err != nil {
 			return err
 		}
 		d.Books, err = allBooks(ctx, tx)
@@ -107,13 +122,17 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if d.Query != "" {
-		if err := h.deps.Audit.Record(ctx, p.Tenant, audit.Event{Action: "records.search", Result: audit.ResultOK,
-			Detail: map[string]any{"query": d.Query, "hits": len(d.Documents)}}); err != nil {
-			return err
-		}
+	form, err := h.showSearch(r, p, &d, c, res, probs)
+	if err != nil {
+		return err
 	}
-	return h.deps.Render.Page(w, r, "records/list", "records.title", d)
+	page := h.deps.Render.NewPage(r, "records.title", d)
+	page.Form = form
+	status := http.StatusOK
+	if len(probs) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	return h.deps.Render.Render(w, r, status, "records/list", page)
 }
 
 type newData struct {
@@ -152,7 +171,7 @@ func (h *handlers) register(w http.ResponseWriter, r *http.Request) error {
 		BookCode: r.PostFormValue("book"), Direction: Direction(r.PostFormValue("direction")),
 		Subject: r.PostFormValue("subject"), Partner: r.PostFormValue("partner"),
 		ExternalRef: r.PostFormValue("external_ref"), Predecessor: r.PostFormValue("predecessor"),
-		Arrival: r.PostFormValue("arrival"), By: p.Username,
+		Keywords: r.PostFormValue("keywords"), Arrival: r.PostFormValue("arrival"), By: p.Username,
 	}
 	// Clerks registering at the same moment share one commit (Batcher).
 	doc, err := h.batch.Register(ctx, p.Tenant, reg)
@@ -164,7 +183,7 @@ func (h *handlers) register(w http.ResponseWriter, r *http.Request) error {
 		}
 		page := h.deps.Render.NewPage(r, "records.register", newData{Books: bs})
 		page.Form = &web.Form{Values: map[string]string{}, Errors: []web.FieldError{{Field: prob.Field, Message: prob.Message(page.Lang)}}}
-		for _, f := range []string{"book", "direction", "subject", "partner", "external_ref", "predecessor", "arrival"} {
+		for _, f := range []string{"book", "direction", "subject", "partner", "external_ref", "keywords", "predecessor", "arrival"} {
 			page.Form.Values[f] = r.PostFormValue(f)
 		}
 		return h.deps.Render.Render(w, r, http.StatusUnprocessableEntity, "records/new", page)
@@ -187,6 +206,10 @@ type documentData struct {
 	Work     *workData // tasks (szignálás); nil on pages that do not show them
 	Out      *outgoingData
 	Filing   *FilingView // the case's tételszám, closure, retention
+	// Attached files (http_attachments.go).
+	Attachments []Attachment
+	CanAttach   bool
+	MaxFileMB   int64
 }
 
 func (h *handlers) loadDocument(ctx context.Context, tenant db.TenantID, rawID string) (documentData, error) {
@@ -213,6 +236,9 @@ func (h *handlers) loadDocument(ctx context.Context, tenant db.TenantID, rawID s
 			return err
 		}
 		if d.Siblings, err = caseDocuments(ctx, tx, c.ID); err != nil {
+			return err
+		}
+		if d.Attachments, err = attachmentsOf(ctx, tx, doc.ID); err != nil {
 			return err
 		}
 		first := func(caseID *uuid.UUID) (*Document, error) {
@@ -247,7 +273,7 @@ func (h *handlers) document(w http.ResponseWriter, r *http.Request) error {
 		ObjectID: d.Document.ID.String(), Result: audit.ResultOK, Detail: map[string]any{"number": d.Document.Number}}); err != nil {
 		return err
 	}
-	d.CanVoid = p.Can(DocumentsVoid) && d.Document.VoidedAt == nil
+	d.fill(p, h.maxFileBytes())
 	if err := h.loadWork(ctx, p, &d); err != nil {
 		return err
 	}
@@ -256,7 +282,7 @@ func (h *handlers) document(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.Filing.allow(p)
 	switch done := r.URL.Query().Get("done"); done {
-	case "registered", "voided", "assigned", "task_done", "dispatched", "delivery", "case_classify", "case_close", "case_archive":
+	case "registered", "voided", "assigned", "task_done", "dispatched", "delivery", "case_classify", "case_close", "case_archive", "attached":
 		d.Done = done
 	}
 	page := h.deps.Render.NewPage(r, "records.document", d)
@@ -279,6 +305,7 @@ func (h *handlers) void(w http.ResponseWriter, r *http.Request) error {
 	})
 	var prob *Problem
 	if errors.As(err, &prob) {
+		d.fill(p, h.maxFileBytes())
 		d.CanVoid = d.Document.VoidedAt == nil
 		if err := h.loadWork(ctx, p, &d); err != nil {
 			return err

@@ -18,6 +18,7 @@ type registrationRequest struct {
 	Partner     string    `json:"partner"`
 	ExternalRef string    `json:"external_ref"`
 	Predecessor string    `json:"predecessor"`
+	Keywords    string    `json:"keywords"`
 }
 
 // apiRegister registers a document for an interface-connected system or
@@ -31,7 +32,7 @@ func (h *handlers) apiRegister(w http.ResponseWriter, r *http.Request) error {
 	}
 	doc, err := h.batch.Register(ctx, p.Tenant, Registration{
 		BookCode: req.Book, Direction: req.Direction, Subject: req.Subject, Partner: req.Partner,
-		ExternalRef: req.ExternalRef, Predecessor: req.Predecessor, By: p.Username,
+		ExternalRef: req.ExternalRef, Predecessor: req.Predecessor, Keywords: req.Keywords, By: p.Username,
 	})
 	var prob *Problem
 	if errors.As(err, &prob) {
@@ -61,6 +62,9 @@ func (h *handlers) apiDocument(w http.ResponseWriter, r *http.Request) error {
 		ObjectID: d.Document.ID.String(), Result: audit.ResultOK, Detail: map[string]any{"number": d.Document.Number, "via": "api"}}); err != nil {
 		return err
 	}
-	api.Write(w, http.StatusOK, d.Document)
+	if d.Attachments == nil {
+		d.Attachments = []Attachment{}
+	}
+	api.Write(w, http.StatusOK, documentWithAttachments{Document: d.Document, Attachments: d.Attachments})
 	return nil
 }

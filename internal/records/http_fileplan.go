@@ -471,6 +471,12 @@ func (h *handlers) disposalStep(step string) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		if step == "execute" && h.deps.Files != nil {
+			// The contents go after the commit, so a rollback loses nothing.
+			if _, err := PurgeErased(r.Context(), h.deps.DB, h.deps.Files, p.Tenant); err != nil {
+				return err
+			}
+		}
 		http.Redirect(w, r, "/records/disposal/"+id.String()+"?done="+step, http.StatusSeeOther)
 		return nil
 	}

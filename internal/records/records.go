@@ -95,6 +95,7 @@ type Document struct {
 	Subject      string     `bun:"subject" json:"subject"`
 	Partner      string     `bun:"partner" json:"partner"`
 	ExternalRef  string     `bun:"external_ref" json:"external_ref"`
+	Keywords     string     `bun:"keywords" json:"keywords"`
 	RegisteredAt time.Time  `bun:"registered_at" json:"registered_at"`
 	RegisteredBy string     `bun:"registered_by" json:"registered_by"`
 	VoidedAt     *time.Time `bun:"voided_at" json:"voided_at,omitempty"`
@@ -108,6 +109,7 @@ type Registration struct {
 	Subject     string
 	Partner     string // sender of an incoming, addressee of an outgoing
 	ExternalRef string // the sender's own reference (hivatkozási szám)
+	Keywords    string // tárgyszavak, separated by commas
 	// Predecessor is the iktatószám of an earlier document of the same
 	// matter (előzmény), if any.
 	Predecessor string

@@ -132,6 +132,7 @@ func (s *Service) prepare(ctx context.Context, tx bun.Tx, r Registration, books 
 	if _, ok := db.TenantFrom(ctx); !ok {
 		return plan{}, db.ErrNoTenant
 	}
+	var err error
 	r.Subject = strings.TrimSpace(r.Subject)
 	if r.Subject == "" || len(r.Subject) > 1000 {
 		return plan{}, errNoSubject
@@ -139,9 +140,11 @@ func (s *Service) prepare(ctx context.Context, tx bun.Tx, r Registration, books 
 	if !r.Direction.Valid() {
 		return plan{}, errDirection
 	}
+	if r.Keywords, err = normalizeKeywords(r.Keywords); err != nil {
+		return plan{}, err
+	}
 	p := plan{r: r, now: s.now()}
 	year := hu.DateOf(p.now).Year // the year in Budapest decides the book
-	var err error
 	if strings.TrimSpace(r.Arrival) != "" {
 		id, perr := uuid.Parse(strings.TrimSpace(r.Arrival))
 		if perr == nil {
@@ -201,7 +204,7 @@ func (s *Service) write(ctx context.Context, tx bun.Tx, p plan) (Document, audit
 	}
 	d := Document{
 		ID: uuid.Must(uuid.NewV7()), Direction: p.r.Direction, Subject: p.r.Subject,
-		Partner: strings.TrimSpace(p.r.Partner), ExternalRef: strings.TrimSpace(p.r.ExternalRef),
+		Partner: strings.TrimSpace(p.r.Partner), ExternalRef: strings.TrimSpace(p.r.ExternalRef), Keywords: p.r.Keywords,
 		RegisteredAt: p.now.UTC(), RegisteredBy: p.r.By,
 	}
 	if c != nil {
@@ -283,7 +286,7 @@ func (s *Service) writeFresh(ctx context.Context, tx bun.Tx, reqs []*batchReques
 				ID: uuid.Must(uuid.NewV7()), CaseID: cases[i].ID, Alszam: 1,
 				Number:    book.number(f, 1),
 				Direction: p.r.Direction, Subject: p.r.Subject, Partner: strings.TrimSpace(p.r.Partner), ExternalRef: strings.TrimSpace(p.r.ExternalRef),
-				RegisteredAt: p.now.UTC(), RegisteredBy: p.r.By,
+				Keywords: p.r.Keywords, RegisteredAt: p.now.UTC(), RegisteredBy: p.r.By,
 			}
 		}
 		if err := insert(ctx, tx, &cases); err != nil {

@@ -104,23 +104,6 @@ func insert(ctx context.Context, tx bun.IDB, model any) error {
 	return nil
 }
 
-// recentDocuments lists the newest registrations, optionally those whose
-// number, subject or partner contains q.
-func recentDocuments(ctx context.Context, tx bun.IDB, q string, limit int) ([]Document, error) {
-	var ds []Document
-	sel := tx.NewSelect().Model(&ds).OrderExpr("registered_at DESC, number DESC").Limit(int64(limit))
-	if q != "" {
-		like := "%" + strings.ToLower(q) + "%"
-		sel.WhereGroup(" AND ", func(s *bun.SelectQuery) *bun.SelectQuery {
-			return s.Where("lower(number) LIKE ?", like).WhereOr("lower(subject) LIKE ?", like).WhereOr("lower(partner) LIKE ?", like)
-		})
-	}
-	if err := sel.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("documents: %w", err)
-	}
-	return ds, nil
-}
-
 func documentByID(ctx context.Context, tx bun.IDB, id uuid.UUID) (*Document, error) {
 	var d Document
 	err := tx.NewSelect().Model(&d).Where("id = ?", id).Scan(ctx)
@@ -181,12 +164,12 @@ func newCaseAndDocument(ctx context.Context, tx bun.IDB, b *Book, c *Case, d *Do
 			SELECT ?, ?, ?, b.foszam, ?, 2, ?, ? FROM b
 			RETURNING foszam
 		)
-		INSERT INTO records_documents (tenant_id, id, case_id, alszam, number, direction, subject, partner, external_ref, registered_at, registered_by)
-		SELECT ?, ?, ?, 1, ? || CAST(c.foszam AS TEXT) || ?, ?, ?, ?, ?, ?, ? FROM c
+		INSERT INTO records_documents (tenant_id, id, case_id, alszam, number, direction, subject, partner, external_ref, keywords, registered_at, registered_by)
+		SELECT ?, ?, ?, 1, ? || CAST(c.foszam AS TEXT) || ?, ?, ?, ?, ?, ?, ?, ? FROM c
 		RETURNING number`,
 		b.TenantID, b.ID,
 		b.TenantID, c.ID, b.ID, c.Subject, c.PrecedingCase, c.CreatedAt,
-		b.TenantID, d.ID, c.ID, before, after, d.Direction, d.Subject, d.Partner, d.ExternalRef, d.RegisteredAt, d.RegisteredBy,
+		b.TenantID, d.ID, c.ID, before, after, d.Direction, d.Subject, d.Partner, d.ExternalRef, d.Keywords, d.RegisteredAt, d.RegisteredBy,
 	).Scan(ctx, &number)
 	if errors.Is(err, sql.ErrNoRows) {
 		return errClosedBook(b.Code, b.Year)

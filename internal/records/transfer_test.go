@@ -24,10 +24,10 @@ import (
 	"github.com/openasp-hu/asp/internal/records"
 )
 
-// files is a ContentSource with fixed files per case.
-type files map[uuid.UUID][]records.ContentFile
+// caseFiles is a ContentSource with fixed files per case.
+type caseFiles map[uuid.UUID][]records.ContentFile
 
-func (f files) CaseContents(_ context.Context, _ bun.Tx, id uuid.UUID) ([]records.ContentFile, error) {
+func (f caseFiles) CaseContents(_ context.Context, _ bun.Tx, id uuid.UUID) ([]records.ContentFile, error) {
 	return f[id], nil
 }
 
@@ -94,7 +94,7 @@ func TestTransferPackageIsAValidBag(t *testing.T) {
 	})
 	// The files of the documents come from the content source; a name
 	// from outside cannot escape its folder or break the manifest.
-	s.Contents = files{docs["jkv"].CaseID: {
+	s.Contents = caseFiles{docs["jkv"].CaseID: {
 		file(docs["jkv"].ID, "jegyzőkönyv.pdf", "%PDF-1.7 jegyzőkönyv"),
 		file(docs["kivonat"].ID, "../../kivonat%0A\nrossz.txt", "kivonat"),
 		file(docs["kivonat"].ID, "../../kivonat%0A\nrossz.txt", "másik kivonat"),
@@ -177,7 +177,7 @@ func TestTransferPackageIsAValidBag(t *testing.T) {
 		}
 	}
 	// A package whose contents changed since the hand-over is refused.
-	s.Contents = files{}
+	s.Contents = caseFiles{}
 	prob = inTx(t, d, orfu, func(ctx context.Context, tx bun.Tx) error {
 		_, err := s.WriteTransferPackage(ctx, tx, tr.ID, orfuOrg, "x", records.DirBag{Root: t.TempDir()})
 		return err

@@ -16,6 +16,7 @@ import (
 	"github.com/openasp-hu/asp/internal/platform/access"
 	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
+	"github.com/openasp-hu/asp/internal/platform/files"
 	"github.com/openasp-hu/asp/internal/platform/separation"
 	"github.com/openasp-hu/asp/internal/platform/shell"
 	"github.com/openasp-hu/asp/internal/platform/web"
@@ -60,6 +61,9 @@ type Deps struct {
 	// (the municipality's name); modules do not read the platform's
 	// tenant table themselves.
 	TenantName func(ctx context.Context, t db.TenantID) (string, error)
+	// Files keeps the tenants' files; a file may be at most MaxFileBytes.
+	Files        files.Store
+	MaxFileBytes int64
 
 	// Login requires a signed-in user. Tenant requires a current tenant
 	// that has this module enabled (404 otherwise). Guard a tenant page

@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"os"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/openasp-hu/asp/internal/platform/db"
@@ -152,7 +153,8 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 
 // Columns lists "table.column" for every table outside goose's own,
 // sorted, so a module's test can prove both dialects built the same
-// schema.
+// schema. Full-text indexes (FullTextIndexes) are left out: each engine
+// builds its own.
 func Columns(t testing.TB, d *db.DB) []string {
 	t.Helper()
 	ctx := context.Background()
@@ -160,17 +162,41 @@ func Columns(t testing.TB, d *db.DB) []string {
 	var err error
 	switch d.Dialect {
 	case db.SQLite:
-		err = d.Bun().NewRaw(`SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p
-			WHERE m.type = 'table' AND m.name NOT LIKE 'goose%' AND m.name NOT LIKE 'sqlite%' ORDER BY 1`).Scan(ctx, &cols)
+		// pragma_table_list's type 'table' leaves out virtual tables and
+		// their shadow tables (an FTS5 index's storage).
+		err = d.Bun().NewRaw(`SELECT m.name || '.' || p.name FROM pragma_table_list l, sqlite_master m, pragma_table_info(m.name) p
+			WHERE l.schema = 'main' AND l.type = 'table' AND m.name = l.name AND m.type = 'table'
+			AND m.name NOT LIKE 'goose%' AND m.name NOT LIKE 'sqlite%' AND m.name NOT LIKE '%\_fts' ESCAPE '\' ORDER BY 1`).Scan(ctx, &cols)
 	case db.Postgres:
 		err = d.Bun().NewRaw(`SELECT table_name || '.' || column_name FROM information_schema.columns
-			WHERE table_schema = 'public' AND table_name NOT LIKE 'goose%' ORDER BY 1`).Scan(ctx, &cols)
+			WHERE table_schema = 'public' AND table_name NOT LIKE 'goose%' AND table_name NOT LIKE '%\_fts' ESCAPE '\' ORDER BY 1`).Scan(ctx, &cols)
 	}
 	if err != nil {
 		t.Fatalf("list columns: %v", err)
 	}
 	sort.Strings(cols)
 	return cols
+}
+
+// FullTextIndexes lists the tables named "<table>_fts": a full-text index
+// of <table>, which each engine builds its own way (SQLite an FTS5 virtual
+// table, PostgreSQL a table of terms; see internal/records' migrations).
+// Both dialects must have the same ones.
+func FullTextIndexes(t testing.TB, d *db.DB) []string {
+	t.Helper()
+	var names []string
+	var err error
+	switch d.Dialect {
+	case db.SQLite:
+		err = d.Bun().NewRaw(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%\_fts' ESCAPE '\' ORDER BY 1`).Scan(context.Background(), &names)
+	case db.Postgres:
+		err = d.Bun().NewRaw(`SELECT table_name FROM information_schema.tables
+			WHERE table_schema = 'public' AND table_name LIKE '%\_fts' ESCAPE '\' ORDER BY 1`).Scan(context.Background(), &names)
+	}
+	if err != nil {
+		t.Fatalf("list full-text indexes: %v", err)
+	}
+	return names
 }
 
 // SameSchema fails the test unless SQLite and PostgreSQL, migrated with
@@ -180,8 +206,11 @@ func SameSchema(t *testing.T, sets ...db.Migrations) {
 	if PostgresURL() == "" {
 		t.Skip("ASP_TEST_POSTGRES_URL not set: nothing to compare SQLite with")
 	}
-	lite := Columns(t, OpenSQLite(t, sets...))
-	pg := Columns(t, OpenPostgres(t, sets...))
+	liteDB, pgDB := OpenSQLite(t, sets...), OpenPostgres(t, sets...)
+	lite, pg := Columns(t, liteDB), Columns(t, pgDB)
+	if a, b := strings.Join(FullTextIndexes(t, liteDB), " "), strings.Join(FullTextIndexes(t, pgDB), " "); a != b {
+		t.Errorf("full-text indexes: SQLite has [%s], PostgreSQL [%s]", a, b)
+	}
 	in := func(list []string, c string) bool {
 		i := sort.SearchStrings(list, c)
 		return i < len(list) && list[i] == c
