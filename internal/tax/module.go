@@ -5,11 +5,15 @@ package tax
 
 import (
 	"embed"
+	"io/fs"
 
 	"github.com/openasp-hu/asp/internal/platform/access"
 	"github.com/openasp-hu/asp/internal/platform/module"
 	"github.com/openasp-hu/asp/internal/platform/shell"
 )
+
+//go:embed migrations
+var migrationFiles embed.FS
 
 //go:embed i18n
 var catalogFiles embed.FS
@@ -32,8 +36,10 @@ var roles = []access.Role{
 
 // Module plugs ADÓ into the service.
 func Module() module.Module {
+	mig, _ := fs.Sub(migrationFiles, "migrations")
 	return module.Module{
 		Name: "tax", Code: "ADÓ", Title: "tax.title",
+		Migrations:  mig,
 		Catalog:     catalogFiles,
 		Templates:   templateFiles,
 		Permissions: []access.Permission{InterestUse},
