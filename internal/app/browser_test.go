@@ -210,6 +210,15 @@ func TestBrowserAccessibility(t *testing.T) {
 		tb.audit("tax-interest")
 		tb.open("/tax/interest?amount=x&due=2025-09-15&paid=2025-11-14")
 		tb.audit("tax-interest-error")
+		tb.open("/tax/taxpayers")
+		tb.audit("tax-taxpayers")
+		tb.click(`//summary[contains(normalize-space(.), "Új adózó")]`)
+		tb.typeIn("#tax_id", "8123456786")
+		tb.typeIn("#name", "Kovács Ödön")
+		if st := tb.press(`form[method=post][action="/tax/taxpayers"] button[type=submit]`); st != http.StatusOK {
+			t.Fatalf("create taxpayer: %d", st)
+		}
+		tb.audit("tax-taxpayer")
 
 		if st := tb.open("/nincs-ilyen-oldal"); st != http.StatusNotFound {
 			t.Errorf("unknown page: %d", st)

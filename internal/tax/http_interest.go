@@ -15,10 +15,14 @@ import (
 	"github.com/openasp-hu/asp/internal/tax/interest"
 )
 
-type handlers struct{ deps module.Deps }
+type handlers struct {
+	deps module.Deps
+	svc  *Service
+}
 
 func routes(rt *web.Router, d module.Deps) error {
-	h := &handlers{deps: d}
+	h := &handlers{deps: d, svc: &Service{}}
+	h.routesTaxpayers(rt, d)
 	use := []web.Middleware{d.Tenant, identity.Require(InterestUse)}
 	rt.Handle("GET /tax/interest", h.interestPage, use...)
 	rt.Handle("POST /api/v1/tax/interest", h.apiInterest, use...)

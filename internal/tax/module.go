@@ -28,10 +28,15 @@ var openapiFragment []byte
 const (
 	// InterestUse is the interest calculator: anyone in the tax office.
 	InterestUse access.Permission = "tax.interest.use"
+	// TaxpayersRead is reading taxpayers and their accounts (tax secret:
+	// every view is logged).
+	TaxpayersRead access.Permission = "tax.taxpayers.read"
+	// AccountsPost is recording taxpayers and posting on their accounts.
+	AccountsPost access.Permission = "tax.accounts.post"
 )
 
 var roles = []access.Role{
-	{Name: "tax_clerk", Scope: access.TenantScope, Label: "role.tax_clerk", Permissions: []access.Permission{InterestUse}},
+	{Name: "tax_clerk", Scope: access.TenantScope, Label: "role.tax_clerk", Permissions: []access.Permission{InterestUse, TaxpayersRead, AccountsPost}},
 }
 
 // Module plugs ADÓ into the service.
@@ -39,13 +44,14 @@ func Module() module.Module {
 	mig, _ := fs.Sub(migrationFiles, "migrations")
 	return module.Module{
 		Name: "tax", Code: "ADÓ", Title: "tax.title",
-		Migrations:  mig,
-		Catalog:     catalogFiles,
-		Templates:   templateFiles,
-		Permissions: []access.Permission{InterestUse},
-		Roles:       roles,
-		Menu:        []shell.MenuEntry{{Label: "tax.title", Href: "/tax/interest", Permission: InterestUse, Module: "tax"}},
-		Routes:      routes,
-		OpenAPI:     openapiFragment,
+		Migrations:       mig,
+		Catalog:          catalogFiles,
+		Templates:        templateFiles,
+		Permissions:      []access.Permission{InterestUse, TaxpayersRead, AccountsPost},
+		Roles:            roles,
+		Menu:             []shell.MenuEntry{{Label: "tax.title", Href: "/tax/taxpayers", Permission: TaxpayersRead, Module: "tax"}},
+		Routes:           routes,
+		OpenAPI:          openapiFragment,
+		SeparationRoutes: SeparationRoutes,
 	}
 }
