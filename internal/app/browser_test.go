@@ -219,6 +219,8 @@ func TestBrowserAccessibility(t *testing.T) {
 			t.Fatalf("create taxpayer: %d", st)
 		}
 		tb.audit("tax-taxpayer")
+		tb.open("/tax/payments")
+		tb.audit("tax-payments")
 
 		if st := tb.open("/nincs-ilyen-oldal"); st != http.StatusNotFound {
 			t.Errorf("unknown page: %d", st)

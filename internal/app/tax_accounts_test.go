@@ -12,6 +12,7 @@ import (
 
 	"github.com/openasp-hu/asp/internal/hu"
 	"github.com/openasp-hu/asp/internal/platform/audit"
+	"github.com/openasp-hu/asp/internal/platform/bankstatement"
 	"github.com/openasp-hu/asp/internal/platform/db"
 	"github.com/openasp-hu/asp/internal/platform/separation"
 	"github.com/openasp-hu/asp/internal/tax"
@@ -94,7 +95,22 @@ func TestTaxpayerAccount(t *testing.T) {
 			return err
 		}
 		abaPosting, err = s.Post(ctx, tx, tax.PostingInput{TaxpayerID: abaTP.ID, TaxType: "kommunalis_ado", Side: tax.Debit, Amount: 12_000, On: hu.Date{Year: 2026, Month: 3, Day: 16}, TaxYear: 2026}, "test")
+		if err != nil {
+			return err
+		}
+		sts, err := bankstatement.ParseCSV(strings.NewReader(statementCSV))
+		if err != nil {
+			return err
+		}
+		_, err = s.ImportStatements(ctx, tx, sts, "test")
 		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var abaEntry string
+	err = a.DB.InTenantRead(cliContext(context.Background()), db.TenantID("12548"), func(ctx context.Context, tx bun.Tx) error {
+		return tx.NewRaw("SELECT id FROM tax_bank_entries WHERE tenant_id = ? AND status = 'unmatched' LIMIT 1", "12548").Scan(ctx, &abaEntry)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +118,7 @@ func TestTaxpayerAccount(t *testing.T) {
 	separation.Check(t, separation.Case{
 		BaseURL:    srv.URL,
 		Actors:     []separation.Actor{{Name: "tax clerk of Orfű", Client: b.c}},
-		IDsOfB:     map[string]string{"taxpayer": abaTP.ID.String(), "posting": abaPosting.ID.String()},
+		IDsOfB:     map[string]string{"taxpayer": abaTP.ID.String(), "posting": abaPosting.ID.String(), "entry": abaEntry},
 		SecretsOfB: []string{"Abaligeti Titkos Adózó", "8345678904"},
 		Routes:     tax.SeparationRoutes,
 	})
