@@ -58,6 +58,21 @@ func TestInterestCalculator(t *testing.T) {
 	if st, r := call("POST", "/api/v1/tax/interest", tok, `{"amount":100,"due":"2025-09-15","paid":"2025-11-14","payments":[{"on":"2025-12-01","amount":1}]}`); st != 422 {
 		t.Errorf("payment after the day: %d %v", st, r)
 	}
+	// Taxpayers and their accounts through the API.
+	st, tp := call("POST", "/api/v1/tax/taxpayers", tok, `{"tax_id":"8123456786","name":"Kovács Ödön"}`)
+	if st != 201 || tp["kind"] != "person" {
+		t.Fatalf("create taxpayer: %d %v", st, tp)
+	}
+	if st, p := call("POST", "/api/v1/tax/taxpayers", tok, `{"tax_id":"8123456780","name":"x"}`); st != 422 || p["errors"].(map[string]any)["tax_id"] == nil {
+		t.Errorf("bad tax id: %d %v", st, p)
+	}
+	st, acc := call("GET", "/api/v1/tax/taxpayers/"+tp["id"].(string)+"/accounts", tok, "")
+	if st != 200 || len(acc["accounts"].([]any)) != 0 {
+		t.Errorf("accounts: %d %v", st, acc)
+	}
+	if st, _ := call("GET", "/api/v1/tax/taxpayers/"+tp["id"].(string)+"/accounts", tokenFor(t, a, "ugyintezo", "12548"), ""); st != 404 {
+		t.Errorf("Abaliget's token reads Orfű's taxpayer: %d", st)
+	}
 	// The operator's token has no tax permission.
 	if st, _ := call("POST", "/api/v1/tax/interest", tokenFor(t, a, "kulcs.orfu", "11730"), `{"amount":1,"due":"2025-09-15","paid":"2025-11-14"}`); st != 403 {
 		t.Errorf("someone without the tax role: %d", st)

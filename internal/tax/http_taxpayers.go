@@ -27,6 +27,7 @@ var SeparationRoutes = []separation.Route{
 	{Pattern: "GET /tax/taxpayers/{taxpayer}"},
 	{Pattern: "POST /tax/taxpayers/{taxpayer}/postings", Form: map[string][]string{"tax_type": {"epitmenyado"}, "side": {"debit"}, "amount": {"1"}, "on": {"2026-03-16"}, "tax_year": {"2026"}}},
 	{Pattern: "POST /tax/postings/{posting}/reverse", Form: map[string][]string{"reason": {"teszt"}}},
+	{Pattern: "GET /api/v1/tax/taxpayers/{taxpayer}/accounts"},
 	{Pattern: "POST /tax/payments/entries/{entry}/assign", Form: map[string][]string{"tax_id": {"8123456786"}, "tax_type": {"epitmenyado"}}},
 }
 
@@ -39,6 +40,7 @@ func (h *handlers) routesTaxpayers(rt *web.Router, d module.Deps) {
 	rt.Handle("POST /tax/taxpayers/{taxpayer}/postings", h.post, post...)
 	rt.Handle("POST /tax/postings/{posting}/reverse", h.reverse, post...)
 	h.routesPayments(rt, d)
+	h.routesAPI(rt, d)
 }
 
 type taxpayersData struct {
