@@ -35,6 +35,8 @@ Usage:
                                                       take over a previous records system's registrations
   asp tax interest --amount 150000 --due 2025-09-15 --paid 2025-11-14 [--payment 2025-10-15=75000] [--self-revision]
                                                       late-payment interest (késedelmi pótlék) with its day-by-day segments
+  asp tax post-interest --tenant KSH-CODE [--on 2026-11-24]
+                                                      charge the late-payment interest accrued on every taxpayer account
   asp tax caps --year 2027                            the statutory caps of the local taxes for a tax year, CPI-valorised
 
 The database is SQLite in --data unless ASP_DATABASE_URL names a PostgreSQL

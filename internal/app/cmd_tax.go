@@ -9,7 +9,11 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/uptrace/bun"
+
 	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/platform/db"
+	"github.com/openasp-hu/asp/internal/tax"
 	"github.com/openasp-hu/asp/internal/tax/caps"
 	"github.com/openasp-hu/asp/internal/tax/interest"
 )
@@ -38,14 +42,18 @@ func (p *payments) Set(s string) error {
 	return nil
 }
 
-// cmdTax runs ADÓ's tasks; so far the interest calculator, which needs no
-// database: the same code as the postings, for a quick figure.
+// cmdTax runs ADÓ's tasks: the interest calculator (no database needed:
+// the same code as the postings, for a quick figure), the statutory caps,
+// and the interest run that charges accrued interest on the accounts.
 func cmdTax(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == "post-interest" {
+		return cmdPostInterest(ctx, args[1:], out)
+	}
 	if len(args) > 0 && args[0] == "caps" {
 		return cmdTaxCaps(args[1:], out)
 	}
 	if len(args) == 0 || args[0] != "interest" {
-		return usagef("tax: say interest or caps")
+		return usagef("tax: say interest, caps or post-interest")
 	}
 	fs := newFlags("tax interest")
 	amount := fs.String("amount", "", "the debt in forints, e.g. 150000")
@@ -181,4 +189,40 @@ func groupRate(r caps.Rate) string {
 		return hu.GroupDigits(n) + "," + frac
 	}
 	return hu.GroupDigits(n)
+}
+
+// cmdPostInterest charges the late-payment interest accrued up to a day
+// on every taxpayer account of a municipality (a nightly job's work).
+func cmdPostInterest(ctx context.Context, args []string, out io.Writer) error {
+	ctx = cliContext(ctx)
+	fs := newFlags("tax post-interest")
+	tenant := fs.String("tenant", "", "KSH code of the municipality")
+	on := fs.String("on", "", "the day to charge up to (default: today)")
+	a, err := openFor(ctx, fs, args)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	t := db.TenantID(*tenant)
+	if !t.Valid() {
+		return usagef("tax post-interest: give --tenant KSH-CODE")
+	}
+	day := hu.DateOf(a.Now())
+	if *on != "" {
+		if day, err = hu.ParseDate(*on); err != nil {
+			return usagef("tax post-interest: --on: %v", err)
+		}
+	}
+	var r tax.InterestRunResult
+	err = a.DB.InTenant(ctx, t, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		r, err = (&tax.Service{Now: a.Now}).PostInterest(ctx, tx, day, cliActor)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Késedelmi pótlék %s napjáig: %d adózó, %d tétel, előírva %s Ft, visszavéve %s Ft\n",
+		day, r.Taxpayers, r.Postings, r.Charged.Grouped(), r.Reduced.Grouped())
+	return nil
 }

@@ -44,3 +44,20 @@ func TestTaxInterestCommand(t *testing.T) {
 		}
 	}
 }
+
+// The interest run from the command line, on an empty municipality and
+// with a bad day.
+func TestTaxPostInterestCommand(t *testing.T) {
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	if code := Main([]string{"tax", "post-interest", "--tenant", "11730", "--on", "2026-11-24", "--data", dir}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "Késedelmi pótlék 2026-11-24 napjáig: 0 adózó, 0 tétel") {
+		t.Errorf("output: %s", out.String())
+	}
+	errb.Reset()
+	if code := Main([]string{"tax", "post-interest", "--tenant", "11730", "--on", "tegnap", "--data", dir}, &out, &errb); code != 2 {
+		t.Errorf("bad day: exit %d", code)
+	}
+}

@@ -167,7 +167,7 @@ func computeAccount(taxType string, ps []Posting, on hu.Date) (Account, error) {
 		}
 		// Interest on what was late: each part paid after the due date,
 		// and what is still open today.
-		if d.On.Before(on) {
+		if d.On.Before(on) && !noInterest[taxType] {
 			var late []interest.Payment
 			base := d.Amount
 			for _, p := range paidOn[d.ID] {

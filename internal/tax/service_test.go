@@ -123,3 +123,67 @@ func TestTaxpayersAndPostings(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The interest run charges what accrued, once; a later run only the
+// difference; a reversed debit takes its interest back.
+func TestInterestRun(t *testing.T) {
+	d := dbtest.Open(t, migrations.Platform, db.Migrations{Module: "tax", FS: tax.Module().Migrations})
+	s := &tax.Service{Now: func() time.Time { return time.Date(2025, 11, 20, 9, 0, 0, 0, time.UTC) }}
+	ctx := context.Background()
+	var debt tax.Posting
+	err := d.InTenant(ctx, orfu, func(ctx context.Context, tx bun.Tx) error {
+		tp, err := s.RegisterTaxpayer(ctx, tx, tax.TaxpayerInput{TaxID: "8123456786", Name: "Kovács Ödön"}, "t")
+		if err != nil {
+			return err
+		}
+		debt, err = s.Post(ctx, tx, tax.PostingInput{TaxpayerID: tp.ID, TaxType: "epitmenyado", Side: tax.Debit, Amount: 150_000, On: hu.Date{Year: 2025, Month: 9, Day: 15}, TaxYear: 2025}, "t")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(on hu.Date) tax.InterestRunResult {
+		var r tax.InterestRunResult
+		err := d.InTenant(ctx, orfu, func(ctx context.Context, tx bun.Tx) error {
+			var err error
+			r, err = s.PostInterest(ctx, tx, on, "t")
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if r := run(hu.Date{Year: 2025, Month: 11, Day: 14}); r.Charged != 2790 || r.Postings != 1 {
+		t.Errorf("first run: %+v", r)
+	}
+	if r := run(hu.Date{Year: 2025, Month: 11, Day: 14}); r.Postings != 0 {
+		t.Errorf("the same day again: %+v", r)
+	}
+	// One more day: 2,836.5 → 2,837 in all, 47 more.
+	if r := run(hu.Date{Year: 2025, Month: 11, Day: 15}); r.Charged != 47 {
+		t.Errorf("next day: %+v", r)
+	}
+	err = d.InTenant(ctx, orfu, func(ctx context.Context, tx bun.Tx) error {
+		_, err := s.Reverse(ctx, tx, debt.ID, "téves kivetés", "t")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := run(hu.Date{Year: 2025, Month: 11, Day: 16}); r.Reduced != 2837 || r.Charged != 0 {
+		t.Errorf("after the reversal: %+v", r)
+	}
+	err = d.InTenantRead(ctx, orfu, func(ctx context.Context, tx bun.Tx) error {
+		accs, err := s.Accounts(ctx, tx, debt.TaxpayerID, hu.Date{Year: 2025, Month: 11, Day: 16})
+		for _, a := range accs {
+			if a.Balance() != 0 || a.Interest != 0 {
+				t.Errorf("%s: balance %d, interest %d", a.TaxType, a.Balance(), a.Interest)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
