@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/openasp-hu/asp/internal/platform/pdf/pdftest"
 )
 
 const statementCSV = `típus;számlaszám;kivonat azonosító;sorszám;kezdő nap;záró nap;nyitó egyenleg;záró egyenleg;pénznem
@@ -66,5 +68,16 @@ func TestPaymentImport(t *testing.T) {
 	}
 	if p := b.get("/tax/payments"); !strings.Contains(p.Body, "Minden befizetés el van számolva.") {
 		t.Errorf("the queue is not empty")
+	}
+	// The balance notice names the municipality, the balance and where to pay.
+	n := b.get(taxpayer + "/notice.pdf")
+	if n.Status != 200 || n.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("notice: %d", n.Status)
+	}
+	text := strings.Join(strings.Fields(pdftest.Text(t, []byte(n.Body), false)), " ")
+	for _, want := range []string{"Orfű", "Értesítés az adószámla egyenlegéről", "Kovács Ödön", "építményadó", "155", "11773016-00204000-00000008", "8123456786"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the notice lacks %q:\n%s", want, text)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package tax
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -25,6 +26,7 @@ import (
 // SeparationRoutes are ADÓ's routes that take an identifier.
 var SeparationRoutes = []separation.Route{
 	{Pattern: "GET /tax/taxpayers/{taxpayer}"},
+	{Pattern: "GET /tax/taxpayers/{taxpayer}/notice.pdf"},
 	{Pattern: "POST /tax/taxpayers/{taxpayer}/postings", Form: map[string][]string{"tax_type": {"epitmenyado"}, "side": {"debit"}, "amount": {"1"}, "on": {"2026-03-16"}, "tax_year": {"2026"}}},
 	{Pattern: "POST /tax/postings/{posting}/reverse", Form: map[string][]string{"reason": {"teszt"}}},
 	{Pattern: "GET /api/v1/tax/taxpayers/{taxpayer}/accounts"},
@@ -37,6 +39,7 @@ func (h *handlers) routesTaxpayers(rt *web.Router, d module.Deps) {
 	rt.Handle("GET /tax/taxpayers", h.taxpayers, read...)
 	rt.Handle("POST /tax/taxpayers", h.createTaxpayer, post...)
 	rt.Handle("GET /tax/taxpayers/{taxpayer}", h.taxpayer, read...)
+	rt.Handle("GET /tax/taxpayers/{taxpayer}/notice.pdf", h.notice, read...)
 	rt.Handle("POST /tax/taxpayers/{taxpayer}/postings", h.post, post...)
 	rt.Handle("POST /tax/postings/{posting}/reverse", h.reverse, post...)
 	h.routesPayments(rt, d)
@@ -243,4 +246,43 @@ func (h *handlers) reverse(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/tax/taxpayers/"+rev.TaxpayerID.String(), http.StatusSeeOther)
 	return nil
+}
+
+// notice is the taxpayer's balance notice (egyenlegértesítő) as a PDF.
+func (h *handlers) notice(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := access.PrincipalFrom(ctx)
+	d, err := h.loadTaxpayer(r)
+	if err != nil {
+		return err
+	}
+	n := BalanceNotice{Taxpayer: d.Taxpayer, Accounts: d.Accounts, Collection: map[string][]string{}, At: h.svc.now()}
+	err = h.deps.DB.InTenantRead(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
+		as, err := collectionAccounts(ctx, tx)
+		for _, a := range as {
+			n.Collection[a.TaxType] = append(n.Collection[a.TaxType], a.Account)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if h.deps.TenantName != nil {
+		if n.Issuer, err = h.deps.TenantName(ctx, p.Tenant); err != nil {
+			return err
+		}
+	}
+	var buf bytes.Buffer
+	if err := n.PDF(&buf); err != nil {
+		return err
+	}
+	// The notice shows tax data: logged before it goes out.
+	if err := h.deps.Audit.Record(ctx, p.Tenant, audit.Event{Action: "tax.notice", ObjectType: "taxpayer", ObjectID: d.Taxpayer.ID.String(),
+		Result: audit.ResultOK, Detail: map[string]any{"tax_id": d.Taxpayer.TaxID, "bytes": buf.Len()}}); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="egyenlegertesito-`+d.Taxpayer.TaxID+`.pdf"`)
+	_, err = w.Write(buf.Bytes())
+	return err
 }
