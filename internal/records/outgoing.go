@@ -315,7 +315,7 @@ func (s *Service) Decide(ctx context.Context, tx bun.Tx, reviewID uuid.UUID, app
 		d.Status = DraftEditing
 	default:
 		var pending int64
-		pending, err = tx.NewSelect().Model((*Review)(nil)).Where("draft_id = ? AND version = ? AND decision = ?", d.ID, d.Version, ReviewPending).Count(ctx)
+		pending, err = db.Count(ctx, tx.NewSelect().Model((*Review)(nil)).Where("draft_id = ? AND version = ? AND decision = ?", d.ID, d.Version, ReviewPending))
 		if err != nil {
 			return Review{}, fmt.Errorf("pending reviews of %s: %w", d.ID, err)
 		}

@@ -135,7 +135,7 @@ func (s *Service) ImportStatements(ctx context.Context, tx bun.Tx, sts []banksta
 		acct := st.Account.Digits()
 		for _, e := range st.Entries {
 			res.Entries++
-			n, err := tx.NewSelect().Model((*BankEntry)(nil)).Where("entry_key = ?", e.Key()).Count(ctx)
+			n, err := db.Count(ctx, tx.NewSelect().Model((*BankEntry)(nil)).Where("entry_key = ?", e.Key()))
 			if err != nil {
 				return res, fmt.Errorf("entry %s: %w", e.Key(), err)
 			}

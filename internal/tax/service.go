@@ -184,7 +184,7 @@ func (s *Service) Reverse(ctx context.Context, tx bun.Tx, id uuid.UUID, reason, 
 	if orig.Reverses != nil {
 		return Posting{}, problem("is_reversal", "", "Stornó tételt nem lehet stornózni; rögzítse újra a helyes tételt.", "A reversal cannot be reversed; post the right entry again.")
 	}
-	n, err := tx.NewSelect().Model((*Posting)(nil)).Where("reverses = ?", id).Count(ctx)
+	n, err := db.Count(ctx, tx.NewSelect().Model((*Posting)(nil)).Where("reverses = ?", id))
 	if err != nil {
 		return Posting{}, fmt.Errorf("reversals of %s: %w", id, err)
 	}

@@ -97,6 +97,17 @@ func requireTenant(ctx context.Context) (TenantID, error) {
 	return t, nil
 }
 
+// Count counts the rows of a query on a tenant-scoped model, restricted
+// to the current tenant. Use it instead of SelectQuery.Count: bun's Count
+// does not run the model's BeforeSelect hook, so it would count every
+// tenant's rows (on SQLite, where no row-level security backs the filter).
+func Count(ctx context.Context, q *bun.SelectQuery) (int64, error) {
+	if err := (*TenantScoped)(nil).BeforeSelect(ctx, q); err != nil {
+		return 0, err
+	}
+	return q.Count(ctx)
+}
+
 // BeforeSelect restricts the query to the current tenant.
 func (*TenantScoped) BeforeSelect(ctx context.Context, q *bun.SelectQuery) error {
 	t, err := requireTenant(ctx)

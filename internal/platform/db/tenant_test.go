@@ -89,6 +89,26 @@ func TestTenantScopedModelsSeeOnlyTheirTenant(t *testing.T) {
 	}
 }
 
+// bun's Count skips the model's hooks; db.Count restricts it.
+func TestCountIsScoped(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.Open(t, notes())
+	seed(t, d)
+	err := d.InTenantRead(ctx, "11730", func(ctx context.Context, tx bun.Tx) error {
+		n, err := db.Count(ctx, tx.NewSelect().Model((*note)(nil)))
+		if n != 2 {
+			t.Errorf("db.Count in tenant A = %d, want 2", n)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Count(ctx, d.Reader().NewSelect().Model((*note)(nil))); err == nil {
+		t.Error("db.Count without a tenant succeeded")
+	}
+}
+
 func TestTenantScopedQueryWithoutTenantFailsLoudly(t *testing.T) {
 	ctx := context.Background()
 	d := dbtest.Open(t, notes())
