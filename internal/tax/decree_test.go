@@ -19,7 +19,6 @@ import (
 	"github.com/openasp-hu/asp/internal/tax/caps"
 )
 
-const orfu, aba db.TenantID = "11730", "17376"
 
 func openTax(t testing.TB) *db.DB {
 	t.Helper()
