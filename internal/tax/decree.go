@@ -194,8 +194,15 @@ func RecordDecree(ctx context.Context, tx bun.Tx, n NewDecree, now time.Time) (D
 			fmt.Sprintf("Már rögzítettek %s számú rendeletet.", n.Number), fmt.Sprintf("A decree numbered %s is already recorded.", n.Number))
 	}
 	if n.Replaces != nil {
-		if _, err := DecreeByID(ctx, tx, *n.Replaces); err != nil {
+		old, err := DecreeByID(ctx, tx, *n.Replaces)
+		if err != nil {
 			return Decree{}, err
+		}
+		// Repealing a decree from a later year would reach back into it.
+		if old.TaxYear > n.TaxYear {
+			return Decree{}, decreeProblem("replaces_later", "replaces",
+				fmt.Sprintf("A(z) %s rendelet a %d. adóévtől alkalmazandó; %d. évre szóló rendelet nem helyezheti hatályon kívül.", old.Number, old.TaxYear, n.TaxYear),
+				fmt.Sprintf("Decree %s applies from tax year %d; a decree for %d cannot repeal it.", old.Number, old.TaxYear, n.TaxYear))
 		}
 	}
 	// The rates in force before this decree, for the year it applies to.

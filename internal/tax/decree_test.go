@@ -156,6 +156,13 @@ func TestDecreeRatesCapsAndYears(t *testing.T) {
 		}
 	}
 
+	// A decree for 2026 cannot repeal one that applies from 2027.
+	back := tax.NewDecree{Number: "5/2026. (XII. 1.)", Title: "x", AdoptedOn: day(2026, 1, 2), EffectiveFrom: day(2026, 2, 1), TaxYear: 2026,
+		Replaces: &dec.ID, Rates: []tax.DecreeRate{building("10", "x")}}
+	if _, p := record(t, d, orfu, back); p == nil || p.Code != "replaces_later" {
+		t.Fatalf("repealing a later decree: %+v", p)
+	}
+
 	// Aba sees nothing of Orfű's, and may adopt its own.
 	if ds := list(t, d, aba); len(ds) != 0 {
 		t.Fatalf("Aba sees %d decrees", len(ds))
