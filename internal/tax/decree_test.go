@@ -19,7 +19,6 @@ import (
 	"github.com/openasp-hu/asp/internal/tax/caps"
 )
 
-
 func openTax(t testing.TB) *db.DB {
 	t.Helper()
 	mig, err := fs.Sub(tax.Module().Migrations, ".")

@@ -27,7 +27,7 @@ import (
 // decreeSeparationRoutes are the decree routes that take an identifier
 // (part of SeparationRoutes).
 var decreeSeparationRoutes = []separation.Route{
-	{Pattern: "GET /tax/decrees/{id}"},
+	{Pattern: "GET /tax/decrees/{decree}"},
 }
 
 // Rows the form offers; a decree with more lines is recorded in parts
@@ -43,7 +43,7 @@ func (h *handlers) routesDecrees(rt *web.Router, d module.Deps) {
 	rt.Handle("GET /tax/decrees", h.decreesPage, read...)
 	rt.Handle("GET /tax/decrees/new", h.decreeForm, manage...)
 	rt.Handle("POST /tax/decrees", h.createDecree, manage...)
-	rt.Handle("GET /tax/decrees/{id}", h.decreePage, read...)
+	rt.Handle("GET /tax/decrees/{decree}", h.decreePage, read...)
 	rt.Handle("GET /api/v1/tax/rates", h.apiRates, read...)
 }
 
@@ -348,7 +348,7 @@ func (d *decreeData) Band(r DecreeRate) string { return bandText(r) }
 
 // decreePage shows one decree with its lines.
 func (h *handlers) decreePage(w http.ResponseWriter, r *http.Request) error {
-	id, err := uuid.Parse(r.PathValue("id"))
+	id, err := uuid.Parse(r.PathValue("decree"))
 	if err != nil {
 		return web.NotFound()
 	}
