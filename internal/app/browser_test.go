@@ -111,7 +111,7 @@ func clerkJourney(t *testing.T, js bool) {
 	if h := tb.text("h1"); h != "Welcome, Kovács Anna!" {
 		t.Errorf("English dashboard heading = %q", h)
 	}
-	if menu := tb.texts(".govuk-service-navigation__link"); !slices.Equal(menu, []string{"Home", "Records", "My cases", "Local taxes", "Users", "Your account"}) {
+	if menu := tb.texts(".govuk-service-navigation__link"); !slices.Equal(menu, []string{"Home", "Records", "My cases", "Local taxes", "Tax decrees", "Users", "Your account"}) {
 		t.Errorf("English menu = %q", menu)
 	}
 	if got := tb.text("[data-testid=current-tenant]"); got != "Abaliget" {
@@ -322,6 +322,28 @@ func TestBrowserAccessibility(t *testing.T) {
 		tb.audit("records-disposal-approve-error")
 		tb.open("/records/transfer?year=2011")
 		tb.audit("records-transfer")
+
+		// ADÓ: a tax decree refused above the cap, then recorded.
+		tb.open("/tax/decrees/new")
+		tb.audit("tax-decree-form")
+		tb.typeIn("#number", "12/2026. (XI. 28.)")
+		tb.typeIn("#title", "a helyi adókról")
+		tb.typeIn("#adopted_on", "2026-11-28")
+		tb.typeIn("#effective_from", "2027-01-01")
+		tb.typeIn("#tax_year", "2027")
+		tb.fatal("choose tax", chromedp.Do(tb.ctx, chromedp.SetValue(chromedp.CSS("#rate1_tax_type"), "epitmenyado/m2")))
+		tb.typeIn("#rate1_rate", "5000")
+		if st := tb.press(`form[action="/tax/decrees"] button[type=submit]`); st != http.StatusUnprocessableEntity {
+			t.Fatalf("decree above the cap: %d", st)
+		}
+		tb.audit("tax-decree-error")
+		tb.typeIn("#rate1_rate", "1000")
+		if st := tb.press(`form[action="/tax/decrees"] button[type=submit]`); st != http.StatusOK {
+			t.Fatalf("record decree: %d", st)
+		}
+		tb.audit("tax-decree")
+		tb.open("/tax/decrees?year=2027")
+		tb.audit("tax-decrees")
 	})
 
 	t.Run("operator", func(t *testing.T) {

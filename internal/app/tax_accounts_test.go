@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -88,6 +89,7 @@ func TestTaxpayerAccount(t *testing.T) {
 	// Abaliget's taxpayer and posting are out of Orfű's reach.
 	var abaTP tax.Taxpayer
 	var abaPosting tax.Posting
+	var abaDecree tax.Decree
 	err = a.DB.InTenant(cliContext(context.Background()), db.TenantID("12548"), func(ctx context.Context, tx bun.Tx) error {
 		s := &tax.Service{}
 		var err error
@@ -102,7 +104,12 @@ func TestTaxpayerAccount(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		_, err = s.ImportStatements(ctx, tx, sts, "test")
+		if _, err = s.ImportStatements(ctx, tx, sts, "test"); err != nil {
+			return err
+		}
+		abaDecree, err = tax.RecordDecree(ctx, tx, tax.NewDecree{Number: "9/2026. (XI. 2.)", Title: "Abaligeti Titkos Adózó rendelete",
+			AdoptedOn: hu.Date{Year: 2026, Month: 11, Day: 2}, EffectiveFrom: hu.Date{Year: 2027, Month: 1, Day: 1}, TaxYear: 2027,
+			Rates: []tax.DecreeRate{{TaxType: "kommunalis_ado", Basis: "adotargy", Rate: 12_000_000}}, By: "test"}, time.Now())
 		return err
 	})
 	if err != nil {
@@ -118,7 +125,7 @@ func TestTaxpayerAccount(t *testing.T) {
 	separation.Check(t, separation.Case{
 		BaseURL:    srv.URL,
 		Actors:     []separation.Actor{{Name: "tax clerk of Orfű", Client: b.c}},
-		IDsOfB:     map[string]string{"taxpayer": abaTP.ID.String(), "posting": abaPosting.ID.String(), "entry": abaEntry},
+		IDsOfB:     map[string]string{"taxpayer": abaTP.ID.String(), "posting": abaPosting.ID.String(), "entry": abaEntry, "decree": abaDecree.ID.String()},
 		SecretsOfB: []string{"Abaligeti Titkos Adózó", "8345678904"},
 		Routes:     tax.SeparationRoutes,
 	})

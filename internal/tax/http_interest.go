@@ -26,6 +26,7 @@ func routes(rt *web.Router, d module.Deps) error {
 	use := []web.Middleware{d.Tenant, identity.Require(InterestUse)}
 	rt.Handle("GET /tax/interest", h.interestPage, use...)
 	rt.Handle("POST /api/v1/tax/interest", h.apiInterest, use...)
+	h.routesDecrees(rt, d)
 	return nil
 }
 

@@ -24,14 +24,14 @@ import (
 // Taxpayers and their accounts (adószámla).
 
 // SeparationRoutes are ADÓ's routes that take an identifier.
-var SeparationRoutes = []separation.Route{
+var SeparationRoutes = append([]separation.Route{
 	{Pattern: "GET /tax/taxpayers/{taxpayer}"},
 	{Pattern: "GET /tax/taxpayers/{taxpayer}/notice.pdf"},
 	{Pattern: "POST /tax/taxpayers/{taxpayer}/postings", Form: map[string][]string{"tax_type": {"epitmenyado"}, "side": {"debit"}, "amount": {"1"}, "on": {"2026-03-16"}, "tax_year": {"2026"}}},
 	{Pattern: "POST /tax/postings/{posting}/reverse", Form: map[string][]string{"reason": {"teszt"}}},
 	{Pattern: "GET /api/v1/tax/taxpayers/{taxpayer}/accounts"},
 	{Pattern: "POST /tax/payments/entries/{entry}/assign", Form: map[string][]string{"tax_id": {"8123456786"}, "tax_type": {"epitmenyado"}}},
-}
+}, decreeSeparationRoutes...)
 
 func (h *handlers) routesTaxpayers(rt *web.Router, d module.Deps) {
 	read := []web.Middleware{d.Tenant, identity.Require(TaxpayersRead)}

@@ -33,10 +33,15 @@ const (
 	TaxpayersRead access.Permission = "tax.taxpayers.read"
 	// AccountsPost is recording taxpayers and posting on their accounts.
 	AccountsPost access.Permission = "tax.accounts.post"
+	// DecreesRead shows the tax decrees and the rates in force.
+	DecreesRead access.Permission = "tax.decrees.read"
+	// DecreesManage records tax decrees (adórendeletek).
+	DecreesManage access.Permission = "tax.decrees.manage"
 )
 
 var roles = []access.Role{
-	{Name: "tax_clerk", Scope: access.TenantScope, Label: "role.tax_clerk", Permissions: []access.Permission{InterestUse, TaxpayersRead, AccountsPost}},
+	{Name: "tax_clerk", Scope: access.TenantScope, Label: "role.tax_clerk", Permissions: []access.Permission{InterestUse, TaxpayersRead, AccountsPost, DecreesRead}},
+	{Name: "tax_decrees_manager", Scope: access.TenantScope, Label: "role.tax_decrees_manager", Permissions: []access.Permission{DecreesRead, DecreesManage}},
 }
 
 // Module plugs ADÓ into the service.
@@ -44,12 +49,13 @@ func Module() module.Module {
 	mig, _ := fs.Sub(migrationFiles, "migrations")
 	return module.Module{
 		Name: "tax", Code: "ADÓ", Title: "tax.title",
-		Migrations:       mig,
-		Catalog:          catalogFiles,
-		Templates:        templateFiles,
-		Permissions:      []access.Permission{InterestUse, TaxpayersRead, AccountsPost},
-		Roles:            roles,
-		Menu:             []shell.MenuEntry{{Label: "tax.title", Href: "/tax/taxpayers", Permission: TaxpayersRead, Module: "tax"}},
+		Migrations:  mig,
+		Catalog:     catalogFiles,
+		Templates:   templateFiles,
+		Permissions: []access.Permission{InterestUse, TaxpayersRead, AccountsPost, DecreesRead, DecreesManage},
+		Roles:       roles,
+		Menu: []shell.MenuEntry{{Label: "tax.title", Href: "/tax/taxpayers", Permission: TaxpayersRead, Module: "tax"},
+			{Label: "tax.decrees.menu", Href: "/tax/decrees", Permission: DecreesRead, Module: "tax"}},
 		Routes:           routes,
 		OpenAPI:          openapiFragment,
 		SeparationRoutes: SeparationRoutes,
