@@ -273,14 +273,9 @@ func (h *handlers) document(w http.ResponseWriter, r *http.Request) error {
 		ObjectID: d.Document.ID.String(), Result: audit.ResultOK, Detail: map[string]any{"number": d.Document.Number}}); err != nil {
 		return err
 	}
-	d.fill(p, h.maxFileBytes())
-	if err := h.loadWork(ctx, p, &d); err != nil {
+	if err := h.prepareDocument(ctx, p, &d); err != nil {
 		return err
 	}
-	if err := h.loadOutgoing(ctx, p, &d); err != nil {
-		return err
-	}
-	d.Filing.allow(p)
 	switch done := r.URL.Query().Get("done"); done {
 	case "registered", "voided", "assigned", "task_done", "dispatched", "delivery", "case_classify", "case_close", "case_archive", "attached":
 		d.Done = done
@@ -305,14 +300,8 @@ func (h *handlers) void(w http.ResponseWriter, r *http.Request) error {
 	})
 	var prob *Problem
 	if errors.As(err, &prob) {
-		d.fill(p, h.maxFileBytes())
-		d.CanVoid = d.Document.VoidedAt == nil
-		if err := h.loadWork(ctx, p, &d); err != nil {
-			return err
-		}
-		page := h.deps.Render.NewPage(r, "records.document", d)
-		page.Form = &web.Form{Errors: []web.FieldError{{Field: "reason", Message: prob.Message(page.Lang)}}}
-		return h.deps.Render.Render(w, r, http.StatusUnprocessableEntity, "records/document", page)
+		return h.refuseOnDocument(w, r, d, http.StatusUnprocessableEntity,
+			&web.Form{Errors: []web.FieldError{{Field: "reason", Message: prob.Message(web.RequestLang(r))}}})
 	}
 	if err != nil {
 		return err
@@ -365,4 +354,30 @@ func (h *handlers) closeBook(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/records", http.StatusSeeOther)
 	return nil
+}
+
+// prepareDocument loads what the document page shows besides the
+// document and its case: files, tasks, drafts and dispatches, filing.
+func (h *handlers) prepareDocument(ctx context.Context, p *access.Principal, d *documentData) error {
+	d.fill(p, h.maxFileBytes())
+	if err := h.loadWork(ctx, p, d); err != nil {
+		return err
+	}
+	if err := h.loadOutgoing(ctx, p, d); err != nil {
+		return err
+	}
+	d.Filing.allow(p)
+	return nil
+}
+
+// refuseOnDocument shows the document page again, whole, with a refused
+// form's values and reason.
+func (h *handlers) refuseOnDocument(w http.ResponseWriter, r *http.Request, d documentData, status int, form *web.Form) error {
+	p := access.PrincipalFrom(r.Context())
+	if err := h.prepareDocument(r.Context(), p, &d); err != nil {
+		return err
+	}
+	page := h.deps.Render.NewPage(r, "records.document", d)
+	page.Form = form
+	return h.deps.Render.Render(w, r, status, "records/document", page)
 }

@@ -176,13 +176,9 @@ func (h *handlers) assign(w http.ResponseWriter, r *http.Request) error {
 		errors.As(err, &prob)
 	}
 	if prob != nil {
-		if err := h.loadWork(ctx, p, &d); err != nil {
-			return err
-		}
-		page := h.deps.Render.NewPage(r, "records.document", d)
-		page.Form = formOf(r, assignFields, prob, page.Lang)
-		page.Form.Values["form"] = "assign"
-		return h.deps.Render.Render(w, r, http.StatusUnprocessableEntity, "records/document", page)
+		f := formOf(r, assignFields, prob, web.RequestLang(r))
+		f.Values["form"] = "assign"
+		return h.refuseOnDocument(w, r, d, http.StatusUnprocessableEntity, f)
 	}
 	if err != nil {
 		return err

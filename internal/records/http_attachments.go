@@ -75,10 +75,8 @@ func (h *handlers) attach(w http.ResponseWriter, r *http.Request) error {
 		// limit's worth), or it may show a broken connection instead of
 		// this answer.
 		io.CopyN(io.Discard, r.Body, max)
-		d.fill(p, max)
-		page := h.deps.Render.NewPage(r, "records.document", d)
-		page.Form = &web.Form{Errors: []web.FieldError{{Field: "file", Message: prob.Message(page.Lang)}}}
-		return h.deps.Render.Render(w, r, problemStatus(prob), "records/document", page)
+		return h.refuseOnDocument(w, r, d, problemStatus(prob),
+			&web.Form{Errors: []web.FieldError{{Field: "file", Message: prob.Message(web.RequestLang(r))}}})
 	}
 	if errors.Is(err, ErrNoDocument) {
 		return web.NotFound()

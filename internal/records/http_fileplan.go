@@ -248,11 +248,7 @@ func (h *handlers) caseAction(action string) web.HandlerFunc {
 		})
 		var prob *Problem
 		if errors.As(err, &prob) {
-			d.Filing.allow(p)
-			d.CanVoid = p.Can(DocumentsVoid) && d.Document.VoidedAt == nil
-			page := h.deps.Render.NewPage(r, "records.document", d)
-			problemForm(page, prob, map[string]string{"code": r.PostFormValue("code"), "expires_on": r.PostFormValue("expires_on"), "location": r.PostFormValue("location")})
-			return h.deps.Render.Render(w, r, http.StatusUnprocessableEntity, "records/document", page)
+			return h.refuseOnDocument(w, r, d, http.StatusUnprocessableEntity, formOf(r, []string{"code", "expires_on", "location"}, prob, web.RequestLang(r)))
 		}
 		if err != nil {
 			return err

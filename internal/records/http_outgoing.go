@@ -93,16 +93,9 @@ func (h *handlers) createDraft(w http.ResponseWriter, r *http.Request) error {
 	})
 	var prob *Problem
 	if errors.As(err, &prob) {
-		if err := h.loadWork(ctx, p, &d); err != nil {
-			return err
-		}
-		if err := h.loadOutgoing(ctx, p, &d); err != nil {
-			return err
-		}
-		page := h.deps.Render.NewPage(r, "records.document", d)
-		page.Form = formOf(r, draftFields, prob, page.Lang)
-		page.Form.Values["form"] = "draft"
-		return h.deps.Render.Render(w, r, http.StatusUnprocessableEntity, "records/document", page)
+		f := formOf(r, draftFields, prob, web.RequestLang(r))
+		f.Values["form"] = "draft"
+		return h.refuseOnDocument(w, r, d, http.StatusUnprocessableEntity, f)
 	}
 	if err != nil {
 		return err
@@ -325,16 +318,9 @@ func (h *handlers) createDispatch(w http.ResponseWriter, r *http.Request) error 
 	})
 	var prob *Problem
 	if errors.As(err, &prob) {
-		if err := h.loadWork(ctx, p, &d); err != nil {
-			return err
-		}
-		if err := h.loadOutgoing(ctx, p, &d); err != nil {
-			return err
-		}
-		page := h.deps.Render.NewPage(r, "records.document", d)
-		page.Form = formOf(r, dispatchFields, prob, page.Lang)
-		page.Form.Values["form"] = "dispatch"
-		return h.deps.Render.Render(w, r, http.StatusUnprocessableEntity, "records/document", page)
+		f := formOf(r, dispatchFields, prob, web.RequestLang(r))
+		f.Values["form"] = "dispatch"
+		return h.refuseOnDocument(w, r, d, http.StatusUnprocessableEntity, f)
 	}
 	if err != nil {
 		return err
