@@ -9,5 +9,5 @@ import (
 // modules are the specialised systems this build serves, in the order
 // their migrations run. A new module adds its Module() here.
 func modules() []module.Module {
-	return []module.Module{records.Module(), tax.Module()}
+	return []module.Module{records.Module(), tax.ModuleWith(recordsRegistrar{svc: &records.Service{}})}
 }

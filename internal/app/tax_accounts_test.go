@@ -15,6 +15,7 @@ import (
 	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/bankstatement"
 	"github.com/openasp-hu/asp/internal/platform/db"
+	"github.com/openasp-hu/asp/internal/platform/pdf/pdftest"
 	"github.com/openasp-hu/asp/internal/platform/separation"
 	"github.com/openasp-hu/asp/internal/tax"
 )
@@ -70,6 +71,11 @@ func TestTaxpayerAccount(t *testing.T) {
 	}
 	if acc := b.get(page).Body; !strings.Contains(acc, `data-testid="balance-epitmenyado">-150`+"\u00a0"+`000 Ft`) || !strings.Contains(acc, "Stornó") {
 		t.Errorf("after the reversal")
+	}
+	// With arrears the certificate lists the debt.
+	c := b.post(page+"/certificate", nil)
+	if ct := strings.Join(strings.Fields(pdftest.Text(t, []byte(c.Body), false)), " "); c.Status != 200 || !strings.Contains(ct, "az alábbi tartozása van") || !strings.Contains(ct, "150 000") {
+		t.Errorf("certificate with a debt: %d %s", c.Status, ct)
 	}
 	actions := map[string]int{}
 	err := a.DB.InTenantRead(context.Background(), "11730", func(ctx context.Context, tx bun.Tx) error {

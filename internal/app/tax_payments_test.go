@@ -80,4 +80,17 @@ func TestPaymentImport(t *testing.T) {
 			t.Errorf("the notice lacks %q:\n%s", want, text)
 		}
 	}
+	// A certificate: no debt; registered in IRAT with its number.
+	c := b.post(taxpayer+"/certificate", nil)
+	if c.Status != 200 || c.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("certificate: %d", c.Status)
+	}
+	ct := strings.Join(strings.Fields(pdftest.Text(t, []byte(c.Body), false)), " ")
+	number := regexp.MustCompile(`Iktatószám: (\d+-1/\d{4})`).FindStringSubmatch(ct)
+	if number == nil || !strings.Contains(ct, "nincs adótartozása") || !strings.Contains(ct, "Kovács Ödön") {
+		t.Fatalf("certificate text: %s", ct)
+	}
+	if book := b.get("/records?q=" + url.QueryEscape(number[1])); !strings.Contains(book.Body, "Adóigazolás: nincs adótartozás") {
+		t.Errorf("the certificate %s is not in the registration book", number[1])
+	}
 }

@@ -18,10 +18,11 @@ import (
 type handlers struct {
 	deps module.Deps
 	svc  *Service
+	reg  Registrar
 }
 
-func routes(rt *web.Router, d module.Deps) error {
-	h := &handlers{deps: d, svc: &Service{}}
+func routes(rt *web.Router, d module.Deps, reg Registrar) error {
+	h := &handlers{deps: d, svc: &Service{}, reg: reg}
 	h.routesTaxpayers(rt, d)
 	use := []web.Middleware{d.Tenant, identity.Require(InterestUse)}
 	rt.Handle("GET /tax/interest", h.interestPage, use...)

@@ -27,6 +27,7 @@ import (
 var SeparationRoutes = append([]separation.Route{
 	{Pattern: "GET /tax/taxpayers/{taxpayer}"},
 	{Pattern: "GET /tax/taxpayers/{taxpayer}/notice.pdf"},
+	{Pattern: "POST /tax/taxpayers/{taxpayer}/certificate"},
 	{Pattern: "POST /tax/taxpayers/{taxpayer}/postings", Form: map[string][]string{"tax_type": {"epitmenyado"}, "side": {"debit"}, "amount": {"1"}, "on": {"2026-03-16"}, "tax_year": {"2026"}}},
 	{Pattern: "POST /tax/postings/{posting}/reverse", Form: map[string][]string{"reason": {"teszt"}}},
 	{Pattern: "GET /api/v1/tax/taxpayers/{taxpayer}/accounts"},
@@ -40,6 +41,7 @@ func (h *handlers) routesTaxpayers(rt *web.Router, d module.Deps) {
 	rt.Handle("POST /tax/taxpayers", h.createTaxpayer, post...)
 	rt.Handle("GET /tax/taxpayers/{taxpayer}", h.taxpayer, read...)
 	rt.Handle("GET /tax/taxpayers/{taxpayer}/notice.pdf", h.notice, read...)
+	rt.Handle("POST /tax/taxpayers/{taxpayer}/certificate", h.certificate, post...)
 	rt.Handle("POST /tax/taxpayers/{taxpayer}/postings", h.post, post...)
 	rt.Handle("POST /tax/postings/{posting}/reverse", h.reverse, post...)
 	h.routesPayments(rt, d)
@@ -283,6 +285,45 @@ func (h *handlers) notice(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", `attachment; filename="egyenlegertesito-`+d.Taxpayer.TaxID+`.pdf"`)
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// certificate issues an adóigazolás: registered in IRAT in the same
+// transaction, then given as a PDF.
+func (h *handlers) certificate(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := access.PrincipalFrom(ctx)
+	d, err := h.loadTaxpayer(r) // 404 for another tenant's taxpayer
+	if err != nil {
+		return err
+	}
+	var c Certificate
+	err = h.deps.DB.InTenant(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		c, err = h.svc.IssueCertificate(ctx, tx, h.reg, d.Taxpayer.ID, p.Username)
+		return err
+	})
+	// A refusal of this module or of the records module (a missing or
+	// closed book) is shown in the user's language.
+	var refusal interface{ Message(string) string }
+	if errors.As(err, &refusal) {
+		return &web.Error{Status: http.StatusUnprocessableEntity, Key: "tax.refused", Args: []any{refusal.Message(web.RequestLang(r))}}
+	}
+	if err != nil {
+		return err
+	}
+	if h.deps.TenantName != nil {
+		if c.Issuer, err = h.deps.TenantName(ctx, p.Tenant); err != nil {
+			return err
+		}
+	}
+	var buf bytes.Buffer
+	if err := c.PDF(&buf); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="adoigazolas-`+d.Taxpayer.TaxID+`.pdf"`)
 	_, err = w.Write(buf.Bytes())
 	return err
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/openasp-hu/asp/internal/platform/access"
 	"github.com/openasp-hu/asp/internal/platform/module"
 	"github.com/openasp-hu/asp/internal/platform/shell"
+	"github.com/openasp-hu/asp/internal/platform/web"
 )
 
 //go:embed migrations
@@ -44,8 +45,13 @@ var roles = []access.Role{
 	{Name: "tax_decrees_manager", Scope: access.TenantScope, Label: "role.tax_decrees_manager", Permissions: []access.Permission{DecreesRead, DecreesManage}},
 }
 
-// Module plugs ADÓ into the service.
-func Module() module.Module {
+// Module plugs ADÓ into the service, without the records module:
+// certificates cannot be issued.
+func Module() module.Module { return ModuleWith(nil) }
+
+// ModuleWith plugs ADÓ in with the records module's registrar, through
+// which its certificates and decisions are registered.
+func ModuleWith(reg Registrar) module.Module {
 	mig, _ := fs.Sub(migrationFiles, "migrations")
 	return module.Module{
 		Name: "tax", Code: "ADÓ", Title: "tax.title",
@@ -56,7 +62,7 @@ func Module() module.Module {
 		Roles:       roles,
 		Menu: []shell.MenuEntry{{Label: "tax.title", Href: "/tax/taxpayers", Permission: TaxpayersRead, Module: "tax"},
 			{Label: "tax.decrees.menu", Href: "/tax/decrees", Permission: DecreesRead, Module: "tax"}},
-		Routes:           routes,
+		Routes:           func(rt *web.Router, d module.Deps) error { return routes(rt, d, reg) },
 		OpenAPI:          openapiFragment,
 		SeparationRoutes: SeparationRoutes,
 	}
