@@ -7,7 +7,6 @@ import (
 	"github.com/openasp-hu/asp/internal/platform/access"
 	"github.com/openasp-hu/asp/internal/platform/api"
 	"github.com/openasp-hu/asp/internal/platform/audit"
-	"github.com/openasp-hu/asp/internal/platform/web"
 )
 
 // registrationRequest is the JSON body of POST /api/v1/records/documents.
@@ -36,12 +35,7 @@ func (h *handlers) apiRegister(w http.ResponseWriter, r *http.Request) error {
 	})
 	var prob *Problem
 	if errors.As(err, &prob) {
-		lang := web.RequestLang(r)
-		e := &web.Error{Status: http.StatusUnprocessableEntity, Key: "records.api_refused", Args: []any{prob.Message(lang)}}
-		if prob.Field != "" {
-			e.Fields = []web.FieldError{{Field: prob.Field, Message: prob.Message(lang)}}
-		}
-		return e
+		return apiRefusal(r, prob)
 	}
 	if err != nil {
 		return err

@@ -257,7 +257,7 @@ func (h *handlers) finishTask(w http.ResponseWriter, r *http.Request) error {
 	var a Assignment
 	err = h.deps.DB.InTenant(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		a, err = h.svc.FinishAssignment(ctx, tx, id, r.PostFormValue("note"), Actor{ID: p.UserID, Username: p.Username, CanAssign: p.Can(DocumentsAssign)})
+		a, err = h.svc.FinishAssignment(ctx, tx, id, r.PostFormValue("note"), actorOf(p))
 		return err
 	})
 	var prob *Problem
@@ -444,6 +444,11 @@ func (h *handlers) apiAssign(w http.ResponseWriter, r *http.Request) error {
 	}
 	api.Write(w, http.StatusCreated, a)
 	return nil
+}
+
+// actorOf is who acts, as the task and sign-off rules see them.
+func actorOf(p *access.Principal) Actor {
+	return Actor{ID: p.UserID, Username: p.Username, CanAssign: p.Can(DocumentsAssign), CanSign: p.Can(DocumentsSign)}
 }
 
 // apiRefusal turns a refusal into a 422 problem with the field named.

@@ -269,7 +269,7 @@ func (h *handlers) submitDraft(w http.ResponseWriter, r *http.Request) error {
 
 func (h *handlers) sign(w http.ResponseWriter, r *http.Request) error {
 	return h.draftAction(w, r, "signed", []string{"method"}, func(ctx context.Context, tx bun.Tx, p *access.Principal, id uuid.UUID) error {
-		_, _, err := h.svc.Sign(ctx, tx, id, r.PostFormValue("method"), Actor{ID: p.UserID, Username: p.Username, CanSign: p.Can(DocumentsSign)})
+		_, _, err := h.svc.Sign(ctx, tx, id, r.PostFormValue("method"), actorOf(p))
 		return err
 	})
 }
@@ -284,7 +284,7 @@ func (h *handlers) decide(w http.ResponseWriter, r *http.Request) error {
 	var rv Review
 	err = h.deps.DB.InTenant(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		rv, err = h.svc.Decide(ctx, tx, id, r.PostFormValue("decision") == "approve", r.PostFormValue("comment"), Actor{ID: p.UserID, Username: p.Username})
+		rv, err = h.svc.Decide(ctx, tx, id, r.PostFormValue("decision") == "approve", r.PostFormValue("comment"), actorOf(p))
 		return err
 	})
 	var prob *Problem
