@@ -18,6 +18,19 @@ import (
 // getting its iktatószám. The app wires IRAT's implementation in.
 type Registrar interface {
 	RegisterOutgoing(ctx context.Context, tx bun.Tx, book, subject, partner, by string) (number string, err error)
+	// RegisterIncoming registers a document that arrived (a declaration,
+	// a data report) and returns its iktatószám.
+	RegisterIncoming(ctx context.Context, tx bun.Tx, book, subject, partner, by string) (number string, err error)
+	// RegisterOutgoingMany registers many outgoing documents of one book,
+	// each opening its own case, in the order given (a mass assessment's
+	// decisions); the numbers come back in the same order. A refusal
+	// writes nothing.
+	RegisterOutgoingMany(ctx context.Context, tx bun.Tx, book string, items []RegistrationItem, by string) (numbers []string, err error)
+}
+
+// RegistrationItem is one document of RegisterOutgoingMany.
+type RegistrationItem struct {
+	Subject, Partner string
 }
 
 // CertificateBook is the registration book certificates go into.
