@@ -36,7 +36,7 @@ const (
 var Strategies = []string{StrategyStatutory, StrategyCostsFirst}
 
 // CollectionSettings are a municipality's amounts and choices for one tax
-// type (” for every tax type) from a tax year on. All the amounts are
+// type (empty: every tax type) from a tax year on. All the amounts are
 // UNCERTAIN in law (§A.6 "Minimum amounts"): the municipality sets them.
 type CollectionSettings struct {
 	bun.BaseModel `bun:"table:tax_collection_settings,alias:cs"`
