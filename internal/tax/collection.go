@@ -395,10 +395,6 @@ func (s *Service) Refund(ctx context.Context, tx bun.Tx, in RefundInput, by stri
 	if err != nil {
 		return Refund{}, err
 	}
-	if in.Amount <= 0 || in.Amount < set.MinRefund {
-		return Refund{}, problem("below_minimum", "amount", "%s Ft alatti túlfizetést nem utalunk ki; a következő befizetési kötelezettségre számoljuk el.",
-			"An overpayment below %s Ft is not refunded; it is kept for the next liability.", set.MinRefund.Grouped())
-	}
 	accounts, err := s.Accounts(ctx, tx, tp.ID, today)
 	if err != nil {
 		return Refund{}, err
@@ -413,6 +409,10 @@ func (s *Service) Refund(ctx context.Context, tx bun.Tx, in RefundInput, by stri
 	if arrears > 0 {
 		return Refund{}, problem("has_arrears", "amount", "Az adózónak %s Ft hátraléka van: előbb vezesse át rá a túlfizetést (átvezetés), csak a maradék utalható ki.",
 			"The taxpayer has %s Ft of arrears: transfer the overpayment to cover them first; only what is left can be refunded.", arrears.Grouped())
+	}
+	if in.Amount <= 0 || in.Amount < set.MinRefund {
+		return Refund{}, problem("below_minimum", "amount", "%s Ft alatti túlfizetést nem utalunk ki; a következő befizetési kötelezettségre számoljuk el.",
+			"An overpayment below %s Ft is not refunded; it is kept for the next liability.", set.MinRefund.Grouped())
 	}
 	if in.Amount > over {
 		return Refund{}, problem("more_than_overpayment", "amount", "Az összeg több, mint a túlfizetés (%s Ft).", "The amount is more than the overpayment (%s Ft).", over.Grouped())

@@ -43,6 +43,7 @@ const (
 var roles = []access.Role{
 	{Name: "tax_clerk", Scope: access.TenantScope, Label: "role.tax_clerk", Permissions: []access.Permission{InterestUse, TaxpayersRead, AccountsPost, DecreesRead}},
 	{Name: "tax_decrees_manager", Scope: access.TenantScope, Label: "role.tax_decrees_manager", Permissions: []access.Permission{DecreesRead, DecreesManage}},
+	CollectionRole,
 }
 
 // Module plugs ADÓ into the service, without the records module:
@@ -58,10 +59,11 @@ func ModuleWith(reg Registrar) module.Module {
 		Migrations:  mig,
 		Catalog:     catalogFiles,
 		Templates:   templateFiles,
-		Permissions: []access.Permission{InterestUse, TaxpayersRead, AccountsPost, DecreesRead, DecreesManage},
+		Permissions: []access.Permission{InterestUse, TaxpayersRead, AccountsPost, DecreesRead, DecreesManage, SettingsManage},
 		Roles:       roles,
 		Menu: []shell.MenuEntry{{Label: "tax.title", Href: "/tax/taxpayers", Permission: TaxpayersRead, Module: "tax"},
-			{Label: "tax.decrees.menu", Href: "/tax/decrees", Permission: DecreesRead, Module: "tax"}},
+			{Label: "tax.decrees.menu", Href: "/tax/decrees", Permission: DecreesRead, Module: "tax"},
+			{Label: "tax.collection.menu", Href: "/tax/collection", Permission: SettingsManage, Module: "tax"}},
 		Routes:           func(rt *web.Router, d module.Deps) error { return routes(rt, d, reg) },
 		OpenAPI:          openapiFragment,
 		SeparationRoutes: SeparationRoutes,

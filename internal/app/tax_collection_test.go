@@ -1,0 +1,135 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/platform/access"
+	"github.com/openasp-hu/asp/internal/platform/api/openapitest"
+	"github.com/openasp-hu/asp/internal/platform/db"
+)
+
+// grantRole gives a demo user one more role on a tenant.
+func grantRole(t *testing.T, a *App, username string, tenant string, role string) {
+	t.Helper()
+	u, err := a.Identity.Users.ByUsername(context.Background(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DB.InTenant(cliContext(context.Background()), db.TenantID(tenant), func(ctx context.Context, tx bun.Tx) error {
+		return a.Grants.Add(ctx, tx, access.Grant{TenantID: db.TenantID(tenant), UserID: u.ID, Role: role, GrantedBy: "test", GrantedAt: a.Now().UTC()})
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A collection manager sets the minimum refund; a clerk transfers an
+// overpayment to cover the arrears, refunds the rest, and the treasury's
+// list shows it; the API refuses what the page refuses.
+func TestCollectionSettingsTransferRefund(t *testing.T) {
+	a := demoApp(t)
+	srv := newServer(t, a)
+	cl := demoLogin(t, "ugyintezo")
+	b := newBrowser(t, srv)
+	b.login(cl.Username, cl.Password, "")
+	b.post("/tenants/switch", url.Values{"tenant": {"11730"}})
+
+	p := b.post("/tax/taxpayers", url.Values{"tax_id": {"8123456786"}, "name": {"Kovács Ödön"}})
+	m := regexp.MustCompile(`^/tax/taxpayers/([0-9a-f-]{36})$`).FindStringSubmatch(p.Location)
+	if m == nil {
+		t.Fatalf("create taxpayer: %d", p.Status)
+	}
+	page := "/tax/taxpayers/" + m[1]
+	year := hu.DateOf(a.Now()).Year
+	due := hu.Date{Year: year, Month: 3, Day: 16}.String()
+	for _, f := range []url.Values{
+		{"tax_type": {"epitmenyado"}, "side": {"debit"}, "amount": {"100000"}, "on": {due}, "tax_year": {"2026"}},
+		{"tax_type": {"epitmenyado"}, "side": {"credit"}, "amount": {"150000"}, "on": {due}, "tax_year": {"2026"}},
+		{"tax_type": {"kommunalis_ado"}, "side": {"debit"}, "amount": {"20000"}, "on": {due}, "tax_year": {"2026"}},
+	} {
+		f.Set("tax_year", strconv.Itoa(year))
+		if p := b.post(page+"/postings", f); p.Status != http.StatusSeeOther {
+			t.Fatalf("post %v: %d", f, p.Status)
+		}
+	}
+	settings := url.Values{"tax_type": {""}, "from_year": {"2020"}, "min_refund": {"40 000"}, "min_notice": {"1000"}, "min_collection": {"5000"},
+		"strategy": {"statutory"}, "reminder_interval_days": {"60"}, "reminder_deadline_days": {"15"}}
+	if p := b.get("/tax/settings"); p.Status != 200 || strings.Contains(p.Body, `action="/tax/settings"`) {
+		t.Errorf("settings page for a clerk: %d", p.Status)
+	}
+	if p := b.post("/tax/settings", settings); p.Status != http.StatusForbidden {
+		t.Errorf("a clerk sets the settings: %d", p.Status)
+	}
+	grantRole(t, a, "ugyintezo", "11730", "tax_collection_manager")
+	bad := url.Values{}
+	for k, v := range settings {
+		bad[k] = v
+	}
+	bad.Set("strategy", "random")
+	if p := b.post("/tax/settings", bad); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "elszámolás sorrendjét") {
+		t.Errorf("bad strategy: %d", p.Status)
+	}
+	if p := b.post("/tax/settings", settings); p.Status != http.StatusSeeOther {
+		t.Fatalf("save settings: %d", p.Status)
+	}
+	if p := b.get("/tax/settings"); !strings.Contains(p.Body, "40\u00a0000") {
+		t.Errorf("the settings page does not show the minimum refund")
+	}
+
+	refund := url.Values{"tax_type": {"epitmenyado"}, "amount": {"30000"}, "bank_account": {"11773016-11111018"}}
+	if p := b.post(page+"/refund", refund); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "hátraléka van") {
+		t.Errorf("refund with arrears: %d %s", p.Status, p.Body)
+	}
+	if p := b.post(page+"/transfer", url.Values{"from": {"epitmenyado"}, "to": {""}, "reason": {"hivatalból"}, "ex_officio": {"1"}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("transfer: %d", p.Status)
+	}
+	if acc := b.get(page).Body; !strings.Contains(acc, `data-testid="balance-kommunalis_ado">0 Ft`) || !strings.Contains(acc, `data-testid="balance-epitmenyado">30`+"\u00a0"+`000 Ft`) {
+		t.Errorf("after the transfer the accounts do not show it")
+	}
+	if p := b.post(page+"/refund", refund); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "40\u00a0000 Ft alatti") {
+		t.Errorf("refund below the municipality's minimum: %d", p.Status)
+	}
+	settings.Set("min_refund", "1000")
+	b.post("/tax/settings", settings)
+	if p := b.post(page+"/refund", refund); p.Status != http.StatusSeeOther {
+		t.Fatalf("refund: %d %s", p.Status, p.Body)
+	}
+	today := hu.DateOf(a.Now()).String()
+	csv := b.get("/tax/refunds?from=" + today + "&to=" + today + "&format=csv")
+	if csv.Status != 200 || !strings.Contains(csv.Body, "8123456786") || !strings.Contains(csv.Body, "11773016-11111018") || !strings.Contains(csv.Body, ";30000;") {
+		t.Errorf("refund list: %d %q", csv.Status, csv.Body)
+	}
+	if x := b.get("/tax/refunds?from=" + today + "&to=" + today + "&format=xlsx"); x.Status != 200 || !strings.HasPrefix(x.Body, "PK") {
+		t.Errorf("refund list as XLSX: %d", x.Status)
+	}
+	if p := b.get("/tax/refunds?from=2026-13-01&to=" + today + "&format=csv"); p.Status != http.StatusUnprocessableEntity {
+		t.Errorf("bad period: %d", p.Status)
+	}
+
+	spec, err := a.OpenAPIDocument()
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := apiCaller(t, srv.URL, openapitest.LoadDocument(t, spec))
+	tok := tokenFor(t, a, "ugyintezo", "11730")
+	if st, r := call("GET", "/api/v1/tax/settings", tok, ""); st != 200 || len(r["settings"].([]any)) != 1 {
+		t.Errorf("settings through the API: %d %v", st, r)
+	}
+	if st, r := call("POST", "/api/v1/tax/taxpayers/"+m[1]+"/transfers", tok, `{"from":"epitmenyado","to":"birsag","amount":1,"reason":"kérelem"}`); st != 422 {
+		t.Errorf("transfer without an overpayment: %d %v", st, r)
+	}
+	if st, r := call("POST", "/api/v1/tax/taxpayers/"+m[1]+"/refunds", tok, `{"tax_type":"epitmenyado","amount":5,"bank_account":"11773016-11111018"}`); st != 422 {
+		t.Errorf("refund below the minimum: %d %v", st, r)
+	}
+	if st, _ := call("POST", "/api/v1/tax/taxpayers/"+m[1]+"/refunds", tokenFor(t, a, "ugyintezo", "12548"), `{"tax_type":"epitmenyado","amount":5000,"bank_account":"11773016-11111018"}`); st != 404 {
+		t.Errorf("Abaliget's token refunds Orfű's taxpayer: %d", st)
+	}
+}
