@@ -15,6 +15,7 @@ import (
 	"github.com/openasp-hu/asp/internal/platform/access"
 	"github.com/openasp-hu/asp/internal/platform/api/openapitest"
 	"github.com/openasp-hu/asp/internal/platform/db"
+	"github.com/openasp-hu/asp/internal/platform/pdf/pdftest"
 )
 
 // grantRole gives a demo user one more role on a tenant.
@@ -131,5 +132,36 @@ func TestCollectionSettingsTransferRefund(t *testing.T) {
 	}
 	if st, _ := call("POST", "/api/v1/tax/taxpayers/"+m[1]+"/refunds", tokenFor(t, a, "ugyintezo", "12548"), `{"tax_type":"epitmenyado","amount":5000,"bank_account":"11773016-11111018"}`); st != 404 {
 		t.Errorf("Abaliget's token refunds Orfű's taxpayer: %d", st)
+	}
+
+	// A taxpayer with arrears gets a registered reminder; the run's page
+	// lists it with its PDF; a second run the same day sends none.
+	p = b.post("/tax/taxpayers", url.Values{"tax_id": {"8000000008"}, "name": {"Hátralékos Hugó"}})
+	m2 := regexp.MustCompile(`^/tax/taxpayers/([0-9a-f-]{36})$`).FindStringSubmatch(p.Location)
+	if m2 == nil {
+		t.Fatalf("create taxpayer: %d", p.Status)
+	}
+	b.post("/tax/taxpayers/"+m2[1]+"/postings", url.Values{"tax_type": {"epitmenyado"}, "side": {"debit"}, "amount": {"80000"}, "on": {due}, "tax_year": {strconv.Itoa(year)}})
+	if p := b.post("/tax/reminders/run", url.Values{"on": {"holnap"}}); p.Status != http.StatusUnprocessableEntity {
+		t.Errorf("bad day: %d", p.Status)
+	}
+	p = b.post("/tax/reminders/run", url.Values{"on": {today}})
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("reminder run: %d %s", p.Status, p.Body)
+	}
+	list := b.get(p.Location).Body
+	pdfLink := regexp.MustCompile(`href="(/tax/reminders/[0-9a-f-]{36}/pdf)"`).FindAllStringSubmatch(list, -1)
+	if len(pdfLink) != 1 || !strings.Contains(list, "Hátralékos Hugó") {
+		t.Fatalf("the run's page lists %d reminders", len(pdfLink))
+	}
+	if pdf := b.get(pdfLink[0][1]); pdf.Status != 200 || !strings.Contains(strings.Join(strings.Fields(pdftest.Text(t, []byte(pdf.Body), false)), " "), "80 000") {
+		t.Errorf("reminder PDF: %d", pdf.Status)
+	}
+	b.post("/tax/reminders/run", url.Values{"on": {today}})
+	if again := b.get("/tax/collection").Body; len(regexp.MustCompile(`/tax/reminders/[0-9a-f-]{36}/pdf`).FindAllString(again, -1)) != 1 {
+		t.Errorf("a second run reminded the same debts again")
+	}
+	if z := b.get("/tax/notices.zip?on=" + today); z.Status != 200 || !strings.HasPrefix(z.Body, "PK") || !strings.Contains(z.Body, "egyenlegertesito-8000000008.pdf") {
+		t.Errorf("balance notices: %d", z.Status)
 	}
 }

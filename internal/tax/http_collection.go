@@ -37,6 +37,7 @@ var collectionSeparationRoutes = []separation.Route{
 	{Pattern: "POST /tax/taxpayers/{taxpayer}/refund", Form: map[string][]string{"tax_type": {"epitmenyado"}, "amount": {"1000"}, "bank_account": {"11773016-11111018"}}},
 	{Pattern: "POST /api/v1/tax/taxpayers/{taxpayer}/transfers"},
 	{Pattern: "POST /api/v1/tax/taxpayers/{taxpayer}/refunds"},
+	{Pattern: "GET /tax/reminders/{reminder}/pdf"},
 }
 
 func (h *handlers) routesCollection(rt *web.Router, d module.Deps) {
@@ -52,6 +53,7 @@ func (h *handlers) routesCollection(rt *web.Router, d module.Deps) {
 	rt.Handle("GET /api/v1/tax/settings", h.apiSettings, read...)
 	rt.Handle("POST /api/v1/tax/taxpayers/{taxpayer}/transfers", h.apiTransfer, post...)
 	rt.Handle("POST /api/v1/tax/taxpayers/{taxpayer}/refunds", h.apiRefund, post...)
+	h.routesReminders(rt, d)
 }
 
 type settingsData struct {
@@ -278,13 +280,44 @@ func (h *handlers) collectionPage(w http.ResponseWriter, r *http.Request) error 
 }
 
 type collectionListsData struct {
-	Today     hu.Date
-	CanManage bool
+	Today       hu.Date
+	CanManage   bool
+	RemindersOn hu.Date // the run shown
+	Reminders   []reminderRow
+	More        bool // the run has more reminders than shown
 }
 
+type reminderRow struct {
+	Reminder
+	Name, TaxID string
+}
+
+// shownReminders is how many reminders of a run the page lists.
+const shownReminders = 200
+
 func (h *handlers) renderCollectionLists(w http.ResponseWriter, r *http.Request, status int, form *web.Form) error {
-	p := access.PrincipalFrom(r.Context())
-	page := h.deps.Render.NewPage(r, "tax.collection.title", collectionListsData{Today: hu.DateOf(h.svc.now()), CanManage: p.Can(SettingsManage)})
+	ctx := r.Context()
+	p := access.PrincipalFrom(ctx)
+	d := collectionListsData{Today: hu.DateOf(h.svc.now()), CanManage: p.Can(SettingsManage)}
+	on, _ := hu.ParseDate(r.URL.Query().Get("reminders")) // zero: the last run
+	if err := h.deps.DB.InTenantRead(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
+		rs, err := Reminders(ctx, tx, on, shownReminders+1)
+		if err != nil || len(rs) == 0 {
+			return err
+		}
+		d.RemindersOn, d.More = rs[0].On, len(rs) > shownReminders
+		for _, rm := range rs[:min(len(rs), shownReminders)] {
+			tp, err := taxpayerByID(ctx, tx, rm.TaxpayerID)
+			if err != nil {
+				return err
+			}
+			d.Reminders = append(d.Reminders, reminderRow{Reminder: rm, Name: tp.Name, TaxID: tp.TaxID})
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	page := h.deps.Render.NewPage(r, "tax.collection.title", d)
 	page.Form = form
 	return h.deps.Render.Render(w, r, status, "tax/collection", page)
 }
