@@ -129,6 +129,20 @@ func computeAccount(taxType string, ps []Posting, on hu.Date) (Account, error) {
 	paidOn := map[uuid.UUID][]interest.Payment{}
 	for _, c := range credits {
 		left := c.Amount
+		// A write-off (törlés) settles the debit it names first: it is
+		// that debit that became time-barred, whatever the order.
+		if c.Kind == WriteOffKind {
+			for _, d := range debits {
+				if WriteOffReference(d.ID) == c.Reference && d.Open > 0 {
+					take := min(left, d.Open)
+					d.Open -= take
+					d.Paid += take
+					a.Allocations = append(a.Allocations, Allocation{Credit: c.ID, Debit: d.ID, On: c.On, Amount: take})
+					paidOn[d.ID] = append(paidOn[d.ID], interest.Payment{On: c.On, Amount: take})
+					left -= take
+				}
+			}
+		}
 		for i := 0; i < len(debits) && left > 0; {
 			// The group of open debits due on the same day as debits[i].
 			j := i

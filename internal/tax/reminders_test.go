@@ -114,6 +114,27 @@ func TestReminderRun(t *testing.T) {
 	if len(events) != 3 || events[0].Kind != "reminder" {
 		t.Errorf("limitation events: %+v", events)
 	}
+	// After the first reminder's deadline its debt is still open: the
+	// person goes on the garnishment list; nothing before the deadline.
+	var cands []tax.EnforcementCandidate
+	f.in(orfu, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if cands, err = f.s.EnforcementList(ctx, tx, june.AddDays(15)); err != nil || len(cands) != 0 {
+			t.Errorf("on the deadline: %+v %v", cands, err)
+		}
+		cands, err = f.s.EnforcementList(ctx, tx, hu.Date{Year: 2026, Month: 8, Day: 1})
+		return err
+	})
+	if len(cands) != 1 || cands[0].Measure != tax.MeasureGarnishment || cands[0].Open != 100_000 || cands[0].Reminder.Number != "KOZ/1/2026" {
+		t.Errorf("enforcement list: %+v", cands)
+	}
+	var csv bytes.Buffer
+	if err := tax.EnforcementTable(cands, tax.MeasureGarnishment).CSV(&csv); err != nil || !strings.Contains(csv.String(), "8123456786") || !strings.Contains(csv.String(), ";100000;") {
+		t.Errorf("garnishment list: %v %q", err, csv.String())
+	}
+	if csv.Reset(); tax.EnforcementTable(cands, tax.MeasureCollectionOrder).CSV(&csv) != nil || strings.Contains(csv.String(), "8123456786") {
+		t.Errorf("a person without a known account on the collection order list")
+	}
 	var buf bytes.Buffer
 	if err := (tax.ReminderLetter{Issuer: "Orfű Község Önkormányzata", Reminder: r, Taxpayer: f.tp, Collection: map[string][]string{"epitmenyado": {"1177301611111018"}}, At: time.Now()}).PDF(&buf); err != nil {
 		t.Fatal(err)
