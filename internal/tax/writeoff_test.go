@@ -44,7 +44,10 @@ func TestWriteOffRun(t *testing.T) {
 		_, err := f.s.RecordInterruption(ctx, tx, f.tp.ID, &interrupted.ID, "facilitation", hu.Date{Year: 2021, Month: 6, Day: 1}, "részletfizetés 12/2021", "t")
 		return err
 	})
-	if c := f.try(func(ctx context.Context, tx bun.Tx) error { _, err := f.s.RunWriteOff(ctx, tx, 2026, "", "t"); return err }); c != "year_not_over" {
+	if c := f.try(func(ctx context.Context, tx bun.Tx) error {
+		_, err := f.s.RunWriteOff(ctx, tx, 2026, "", "t")
+		return err
+	}); c != "year_not_over" {
 		t.Errorf("this year: %q", c)
 	}
 	var preview tax.WriteOffResult
