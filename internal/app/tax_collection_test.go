@@ -164,4 +164,42 @@ func TestCollectionSettingsTransferRefund(t *testing.T) {
 	if z := b.get("/tax/notices.zip?on=" + today); z.Status != 200 || !strings.HasPrefix(z.Body, "PK") || !strings.Contains(z.Body, "egyenlegertesito-8000000008.pdf") {
 		t.Errorf("balance notices: %d", z.Status)
 	}
+
+	// After the reminder's deadline Hugó is on the garnishment list.
+	later := hu.DateOf(a.Now()).AddDays(20).String()
+	if l := b.get("/tax/enforcement?on=" + later + "&measure=letiltas&format=csv"); l.Status != 200 || !strings.Contains(l.Body, "8000000008") || !strings.Contains(l.Body, "letiltás") {
+		t.Errorf("garnishment list: %d %q", l.Status, l.Body)
+	}
+	if l := b.get("/tax/enforcement?on=" + later + "&measure=inkasszo&format=csv"); l.Status != 200 || strings.Contains(l.Body, "8000000008") {
+		t.Errorf("a person without a known account on the collection order list: %d", l.Status)
+	}
+	if l := b.get("/tax/enforcement?on=x&format=csv"); l.Status != http.StatusUnprocessableEntity {
+		t.Errorf("bad day: %d", l.Status)
+	}
+	// Limitation: an interruption is recorded; an old debt is written off
+	// after a preview and a confirmation.
+	hugo := "/tax/taxpayers/" + m2[1]
+	if p := b.post(hugo+"/interruptions", url.Values{"kind": {"levél"}, "on": {today}, "note": {"x"}}); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "végrehajtási cselekmény vagy fizetési könnyítés") {
+		t.Errorf("bad kind: %d", p.Status)
+	}
+	if p := b.post(hugo+"/interruptions", url.Values{"kind": {"facilitation"}, "on": {today}, "note": {"részletfizetés 7/2026"}}); p.Status != http.StatusSeeOther {
+		t.Errorf("interruption: %d", p.Status)
+	}
+	// Hugó's facilitation interrupted all his debts; Kovács has an old one.
+	b.post(page+"/postings", url.Values{"tax_type": {"kommunalis_ado"}, "side": {"debit"}, "amount": {"12000"}, "on": {"2015-03-16"}, "tax_year": {"2015"}})
+	if p := b.get("/tax/write-off?year=tavaly"); p.Status != http.StatusUnprocessableEntity {
+		t.Errorf("bad year: %d", p.Status)
+	}
+	if p := b.get("/tax/write-off?year=2020"); p.Status != 200 || !strings.Contains(p.Body, `data-testid="writeoff-preview">1 tétel, összesen 12`+"\u00a0"+`000 Ft`) {
+		t.Errorf("preview: %d", p.Status)
+	}
+	if p := b.post("/tax/write-off", url.Values{"year": {"2020"}}); p.Status != http.StatusUnprocessableEntity {
+		t.Errorf("without confirmation: %d", p.Status)
+	}
+	if p := b.post("/tax/write-off", url.Values{"year": {"2020"}, "confirm": {"1"}}); p.Status != 200 || !strings.Contains(p.Body, `data-testid="writeoff-done"`) {
+		t.Errorf("write-off: %d", p.Status)
+	}
+	if acc := b.get(page).Body; !strings.Contains(acc, `data-testid="balance-kommunalis_ado">0 Ft`) || !strings.Contains(acc, "write_off") {
+		t.Errorf("the written-off debt is still open")
+	}
 }

@@ -38,6 +38,7 @@ var collectionSeparationRoutes = []separation.Route{
 	{Pattern: "POST /api/v1/tax/taxpayers/{taxpayer}/transfers"},
 	{Pattern: "POST /api/v1/tax/taxpayers/{taxpayer}/refunds"},
 	{Pattern: "GET /tax/reminders/{reminder}/pdf"},
+	{Pattern: "POST /tax/taxpayers/{taxpayer}/interruptions", Form: map[string][]string{"kind": {"enforcement"}, "on": {"2026-03-16"}, "note": {"teszt"}}},
 }
 
 func (h *handlers) routesCollection(rt *web.Router, d module.Deps) {
@@ -54,6 +55,7 @@ func (h *handlers) routesCollection(rt *web.Router, d module.Deps) {
 	rt.Handle("POST /api/v1/tax/taxpayers/{taxpayer}/transfers", h.apiTransfer, post...)
 	rt.Handle("POST /api/v1/tax/taxpayers/{taxpayer}/refunds", h.apiRefund, post...)
 	h.routesReminders(rt, d)
+	h.routesWriteOff(rt, d)
 }
 
 type settingsData struct {
