@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
 	"github.com/openasp-hu/asp/internal/platform/xlsx"
 )
@@ -205,7 +206,7 @@ func (s *Service) TimeBarred(ctx context.Context, tx bun.IDB, year int) (WriteOf
 	if err != nil {
 		return res, err
 	}
-	err = s.allAccounts(ctx, tx, end, func(id uuid.UUID, as []Account) error {
+	err = s.allAccountsWith(ctx, tx, end, false, func(id uuid.UUID, as []Account) error {
 		for _, a := range as {
 			for _, d := range a.Debits {
 				if d.Open <= 0 {
@@ -254,14 +255,32 @@ func (s *Service) RunWriteOff(ctx context.Context, tx bun.Tx, year int, reason, 
 	if err != nil {
 		return res, err
 	}
+	// The credits go in in bulk, each with its own audit entry: a town's
+	// year-end run has tens of thousands (the debits were validated when
+	// posted, so Post's checks hold for their write-offs).
 	end := hu.Date{Year: year, Month: 12, Day: 31}
+	now := s.now().UTC()
+	t, _ := db.TenantFrom(ctx)
+	ps := make([]Posting, 0, len(res.Items))
+	evs := make([]audit.Event, 0, len(res.Items))
 	for _, w := range res.Items {
-		if _, err := s.Post(ctx, tx, PostingInput{TaxpayerID: w.Taxpayer.ID, TaxType: w.TaxType, Side: Credit, Amount: w.Debit.Open, On: end, TaxYear: w.Debit.TaxYear,
-			Kind: WriteOffKind, Reference: WriteOffReference(w.Debit.ID), Note: fmt.Sprintf("törlés: %s (elévült %s)", reason, w.Limitation)}, by); err != nil {
+		p := Posting{ID: uuid.Must(uuid.NewV7()), TaxpayerID: w.Taxpayer.ID, TaxType: w.TaxType, Side: Credit, Amount: w.Debit.Open, On: end,
+			TaxYear: w.Debit.TaxYear, Kind: WriteOffKind, Reference: WriteOffReference(w.Debit.ID),
+			Note: fmt.Sprintf("törlés: %s (elévült %s)", reason, w.Limitation), PostedAt: now, PostedBy: by}
+		ps = append(ps, p)
+		evs = append(evs, audit.Event{Action: "tax.write_off", ObjectType: "posting", ObjectID: p.ID.String(), Result: audit.ResultOK,
+			Detail: map[string]any{"taxpayer": w.Taxpayer.TaxID, "tax_type": p.TaxType, "debit": w.Debit.ID.String(), "due": w.Debit.On.String(),
+				"limitation": w.Limitation.String(), "amount": int64(p.Amount), "reason": reason, "by": by}})
+	}
+	if err := insertChunks(ctx, tx, ps); err != nil {
+		return res, fmt.Errorf("insert write-offs: %w", err)
+	}
+	for i := 0; i < len(evs); i += 1000 {
+		if _, err := audit.AppendMany(ctx, tx, t, evs[i:min(i+1000, len(evs))], now); err != nil {
 			return res, err
 		}
-		res.Postings++
 	}
+	res.Postings = len(ps)
 	byType := map[string]any{}
 	for k, v := range res.ByType {
 		byType[k] = int64(v)

@@ -76,6 +76,10 @@ type LimitationEvent struct {
 // allAccounts reads every taxpayer's accounts on a day with one query, for
 // the runs over all taxpayers.
 func (s *Service) allAccounts(ctx context.Context, tx bun.IDB, on hu.Date, fn func(id uuid.UUID, accounts []Account) error) error {
+	return s.allAccountsWith(ctx, tx, on, true, fn)
+}
+
+func (s *Service) allAccountsWith(ctx context.Context, tx bun.IDB, on hu.Date, withInterest bool, fn func(id uuid.UUID, accounts []Account) error) error {
 	var ps []Posting
 	if err := tx.NewSelect().Model(&ps).OrderExpr("taxpayer_id, tax_type, on_date, posted_at, id").Scan(ctx); err != nil {
 		return fmt.Errorf("postings: %w", err)
@@ -88,7 +92,7 @@ func (s *Service) allAccounts(ctx context.Context, tx bun.IDB, on hu.Date, fn fu
 			for k < len(ps) && ps[k].TaxpayerID == ps[j].TaxpayerID && ps[k].TaxType == ps[j].TaxType {
 				k++
 			}
-			a, err := computeAccount(ps[j].TaxType, ps[j:k], on)
+			a, err := computeAccountWith(ps[j].TaxType, ps[j:k], on, withInterest)
 			if err != nil {
 				return err
 			}
