@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
 	"github.com/openasp-hu/asp/internal/hu"
@@ -96,6 +97,7 @@ func TestTaxpayerAccount(t *testing.T) {
 	var abaTP tax.Taxpayer
 	var abaPosting tax.Posting
 	var abaDecree tax.Decree
+	var abaReminder tax.Reminder
 	err = a.DB.InTenant(cliContext(context.Background()), db.TenantID("12548"), func(ctx context.Context, tx bun.Tx) error {
 		s := &tax.Service{}
 		var err error
@@ -116,6 +118,11 @@ func TestTaxpayerAccount(t *testing.T) {
 		abaDecree, err = tax.RecordDecree(ctx, tx, tax.NewDecree{Number: "9/2026. (XI. 2.)", Title: "Abaligeti Titkos Adózó rendelete",
 			AdoptedOn: hu.Date{Year: 2026, Month: 11, Day: 2}, EffectiveFrom: hu.Date{Year: 2027, Month: 1, Day: 1}, TaxYear: 2027,
 			Rates: []tax.DecreeRate{{TaxType: "kommunalis_ado", Basis: "adotargy", Rate: 12_000_000}}, By: "test"}, time.Now())
+		if err != nil {
+			return err
+		}
+		abaReminder = tax.Reminder{ID: uuid.Must(uuid.NewV7()), TaxpayerID: abaTP.ID, On: hu.Date{Year: 2026, Month: 6, Day: 1}, Deadline: hu.Date{Year: 2026, Month: 6, Day: 16}, Number: "KOZ/9/2026", Arrears: 12_000, DebtsJSON: "[]", CreatedAt: time.Now(), CreatedBy: "test"}
+		_, err = tx.NewInsert().Model(&abaReminder).Exec(ctx)
 		return err
 	})
 	if err != nil {
@@ -131,7 +138,7 @@ func TestTaxpayerAccount(t *testing.T) {
 	separation.Check(t, separation.Case{
 		BaseURL:    srv.URL,
 		Actors:     []separation.Actor{{Name: "tax clerk of Orfű", Client: b.c}},
-		IDsOfB:     map[string]string{"taxpayer": abaTP.ID.String(), "posting": abaPosting.ID.String(), "entry": abaEntry, "decree": abaDecree.ID.String()},
+		IDsOfB:     map[string]string{"taxpayer": abaTP.ID.String(), "posting": abaPosting.ID.String(), "entry": abaEntry, "decree": abaDecree.ID.String(), "reminder": abaReminder.ID.String()},
 		SecretsOfB: []string{"Abaligeti Titkos Adózó", "8345678904"},
 		Routes:     tax.SeparationRoutes,
 	})
