@@ -319,6 +319,13 @@ func (h *handlers) renderCollectionLists(w http.ResponseWriter, r *http.Request,
 	}); err != nil {
 		return err
 	}
+	// The list names taxpayers with arrears: logged like a view.
+	if len(d.Reminders) > 0 {
+		if err := h.deps.Audit.Record(ctx, p.Tenant, audit.Event{Action: "tax.reminders_view", ObjectType: "reminder", Result: audit.ResultOK,
+			Detail: map[string]any{"on": d.RemindersOn.String(), "shown": len(d.Reminders)}}); err != nil {
+			return err
+		}
+	}
 	page := h.deps.Render.NewPage(r, "tax.collection.title", d)
 	page.Form = form
 	return h.deps.Render.Render(w, r, status, "tax/collection", page)
