@@ -35,7 +35,7 @@ func code(err error) string {
 }
 
 type fixture struct {
-	t   *testing.T
+	t   testing.TB
 	d   *db.DB
 	s   *finance.Service
 	ctx context.Context
@@ -43,8 +43,7 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	d := dbtest.Open(t, migrations.Platform, financeMigrations)
-	tt, _ := t.(*testing.T)
-	return &fixture{t: tt, d: d, s: &finance.Service{Now: func() time.Time { return time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC) }}, ctx: context.Background()}
+	return &fixture{t: t, d: d, s: &finance.Service{Now: func() time.Time { return time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC) }}, ctx: context.Background()}
 }
 
 func (f *fixture) in(tenant db.TenantID, fn func(ctx context.Context, tx bun.Tx) error) error {

@@ -44,22 +44,32 @@ type turnover struct {
 }
 
 // turnovers sums the budget side's pairs per rovat, funkció, event and
-// account (debit and credit turnover), in two grouped scans.
+// account pair in one grouped scan (of the covering index
+// finance_lines_report), then splits each pair into its debit and its
+// credit account's turnover.
 func turnovers(ctx context.Context, tx bun.IDB, sc Scope, extra func(*bun.SelectQuery) *bun.SelectQuery) ([]turnover, error) {
-	var out []turnover
-	for _, side := range []string{"debit", "credit"} {
-		var part []turnover
-		q := tx.NewSelect().Model((*Line)(nil)).
-			ColumnExpr("rovat, funkcio, event").ColumnExpr(side+"_account AS account").ColumnExpr("SUM(amount) AS "+side).
-			Where("ledger = ?", Budget).GroupExpr("rovat, funkcio, event, " + side + "_account")
-		q = sc.where(q)
-		if extra != nil {
-			q = extra(q)
-		}
-		if err := q.Scan(ctx, &part); err != nil {
-			return nil, fmt.Errorf("budget turnovers: %w", err)
-		}
-		out = append(out, part...)
+	var pairs []struct {
+		Rovat   string    `bun:"rovat"`
+		Funkcio string    `bun:"funkcio"`
+		Event   string    `bun:"event"`
+		Debit   string    `bun:"debit_account"`
+		Credit  string    `bun:"credit_account"`
+		Sum     hu.Forint `bun:"sum"`
+	}
+	q := tx.NewSelect().Model((*Line)(nil)).
+		ColumnExpr("rovat, funkcio, event, debit_account, credit_account, SUM(amount) AS sum").
+		Where("ledger = ?", Budget).GroupExpr("rovat, funkcio, event, debit_account, credit_account")
+	q = sc.where(q)
+	if extra != nil {
+		q = extra(q)
+	}
+	if err := q.Scan(ctx, &pairs); err != nil {
+		return nil, fmt.Errorf("budget turnovers: %w", err)
+	}
+	out := make([]turnover, 0, 2*len(pairs))
+	for _, p := range pairs {
+		out = append(out, turnover{Rovat: p.Rovat, Funkcio: p.Funkcio, Event: p.Event, Account: p.Debit, Debit: p.Sum},
+			turnover{Rovat: p.Rovat, Funkcio: p.Funkcio, Event: p.Event, Account: p.Credit, Credit: p.Sum})
 	}
 	return out, nil
 }
@@ -239,32 +249,33 @@ type TrialBalance struct {
 // TrialBalanceOf computes the trial balance of the scope.
 func TrialBalanceOf(ctx context.Context, tx bun.IDB, sc Scope) (TrialBalance, error) {
 	rows := map[string]*TrialRow{}
-	for _, side := range []string{"debit", "credit"} {
-		var part []struct {
-			Account string    `bun:"account"`
-			Ledger  string    `bun:"ledger"`
-			Sum     hu.Forint `bun:"sum"`
-		}
-		q := tx.NewSelect().Model((*Line)(nil)).ColumnExpr(side + "_account AS account, ledger").ColumnExpr("SUM(amount) AS sum").GroupExpr(side + "_account, ledger")
-		if err := sc.where(q).Scan(ctx, &part); err != nil {
-			return TrialBalance{}, fmt.Errorf("trial balance: %w", err)
-		}
-		for _, p := range part {
-			r := rows[p.Account]
-			if r == nil {
-				a, ok := AccountByCode(p.Account)
-				if !ok {
-					a = Account{Code: p.Account, Name: "?"}
-				}
-				r = &TrialRow{Account: a}
-				rows[p.Account] = r
+	row := func(code string) *TrialRow {
+		r := rows[code]
+		if r == nil {
+			a, ok := AccountByCode(code)
+			if !ok {
+				a = Account{Code: code, Name: "?"}
 			}
-			if side == "debit" {
-				r.Debit += p.Sum
-			} else {
-				r.Credit += p.Sum
-			}
+			r = &TrialRow{Account: a}
+			rows[code] = r
 		}
+		return r
+	}
+	// One grouped scan in the covering index's order (so the database
+	// sorts nothing); the groups are summed per account here.
+	var pairs []struct {
+		Debit  string    `bun:"debit_account"`
+		Credit string    `bun:"credit_account"`
+		Sum    hu.Forint `bun:"sum"`
+	}
+	q := tx.NewSelect().Model((*Line)(nil)).ColumnExpr("debit_account, credit_account, SUM(amount) AS sum").
+		GroupExpr("ledger, rovat, funkcio, event, debit_account, credit_account")
+	if err := sc.where(q).Scan(ctx, &pairs); err != nil {
+		return TrialBalance{}, fmt.Errorf("trial balance: %w", err)
+	}
+	for _, p := range pairs {
+		row(p.Debit).Debit += p.Sum
+		row(p.Credit).Credit += p.Sum
 	}
 	var tb TrialBalance
 	for _, r := range rows {

@@ -70,10 +70,14 @@ CREATE TABLE finance_lines (
     partner        TEXT NOT NULL DEFAULT '',
     commitment     TEXT NOT NULL DEFAULT '',
     document       TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (tenant_id, entry_id, line_no),
-    FOREIGN KEY (tenant_id, entry_id) REFERENCES finance_entries (tenant_id, id)
+    -- No foreign key to finance_entries: only the engine writes lines,
+    -- with their entry, in one transaction; on PostgreSQL the check cost
+    -- a lookup per line, planned as a scan while the table was young.
+    PRIMARY KEY (tenant_id, entry_id, line_no)
 );
 CREATE INDEX finance_lines_rovat ON finance_lines (tenant_id, entity_id, year, rovat, funkcio);
+-- Covers the reports (budget report, trial balance): they read no row.
+CREATE INDEX finance_lines_report ON finance_lines (tenant_id, entity_id, year, ledger, rovat, funkcio, event, debit_account, credit_account, month, amount);
 CREATE INDEX finance_lines_commitment ON finance_lines (tenant_id, commitment);
 
 -- A closed month of an entity's books takes no postings.
