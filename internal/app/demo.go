@@ -131,6 +131,9 @@ func (a *App) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 			return nil, err
 		}
 	}
+	if err := a.seedFinanceDemo(ctx); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -16,7 +16,7 @@ func TestBrowserFinancePages(t *testing.T) {
 	}
 	tb.open("/finance")
 	tb.audit("finance-overview")
-	tb.typeIn("#name", "Orfű Község Önkormányzata")
+	tb.typeIn("#name", "Orfűi Közös Önkormányzati Hivatal")
 	tb.typeIn("#functions", "11130")
 	if st := tb.press(`form[action="/finance/entities"] button[type=submit]`); st != http.StatusUnprocessableEntity {
 		t.Fatalf("refused: %d", st)
@@ -27,7 +27,7 @@ func TestBrowserFinancePages(t *testing.T) {
 		t.Fatalf("refused again: %d", st)
 	}
 	tb.open("/finance")
-	tb.typeIn("#name", "Orfű Község Önkormányzata")
+	tb.typeIn("#name", "Orfűi Közös Önkormányzati Hivatal")
 	tb.typeIn("#functions", "011130, 064010")
 	if st := tb.press(`form[action="/finance/entities"] button[type=submit]`); st != http.StatusOK {
 		t.Fatalf("create: %d", st)

@@ -20,10 +20,10 @@ func TestFinancePagesAndAPI(t *testing.T) {
 	l := demoLogin(t, "kulcs.orfu")
 	m.login(l.Username, l.Password, l.TOTPSecret)
 	m.post("/tenants/switch", url.Values{"tenant": {"11730"}})
-	if p := m.get("/finance"); p.Status != 200 || !strings.Contains(p.Body, "Még nincs gazdálkodó szervezet") {
+	if p := m.get("/finance"); p.Status != 200 || !strings.Contains(p.Body, "Orfű Község Önkormányzata") { // the demo's
 		t.Fatalf("overview: %d", p.Status)
 	}
-	form := url.Values{"kind": {"municipality"}, "name": {"Orfű Község Önkormányzata"}, "pir": {"734567"}, "functions": {"11130, 064010"}}
+	form := url.Values{"kind": {"joint_office"}, "name": {"Orfűi Közös Önkormányzati Hivatal"}, "pir": {"734567"}, "functions": {"11130, 064010"}}
 	if p := m.post("/finance/entities", form); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "vezető nullát") || !strings.Contains(p.Body, "011130") {
 		t.Fatalf("stripped zero: %d\n%s", p.Status, p.Body)
 	}

@@ -403,7 +403,7 @@ func (s *Service) Post(ctx context.Context, tx bun.Tx, ev Event, by string) (Ent
 func (s *Service) PostMany(ctx context.Context, tx bun.Tx, evs []Event, by string) ([]Entry, error) {
 	now := s.now().UTC()
 	entities := map[uuid.UUID]Entity{}
-	open := map[[3]int]map[uuid.UUID]bool{}
+	open := map[[2]int]map[uuid.UUID]bool{} // (year, month) → entity → open
 	entries := make([]Entry, 0, len(evs))
 	var lines []Line
 	for i, ev := range evs {
@@ -422,7 +422,7 @@ func (s *Service) PostMany(ctx context.Context, tx bun.Tx, evs []Event, by strin
 			}
 			return nil, prob
 		}
-		k := [3]int{en.Year, en.Month}
+		k := [2]int{en.Year, en.Month}
 		if open[k] == nil {
 			open[k] = map[uuid.UUID]bool{}
 		}

@@ -276,6 +276,12 @@ func (e Entity) permits(rovat, funkcio string) *Problem {
 		return problem("bad_rovat", "rovat", "Nincs %q rovat a rovatrendben (B1…B8, K1…K9 és alrovataik, például K1101 vagy B351).",
 			"There is no rovat %q in the rovatrend (B1…B8, K1…K9 and their subdivisions, e.g. K1101 or B351).", rovat)
 	}
+	return e.permitsFunkcio(funkcio)
+}
+
+// permitsFunkcio refuses a funkció that does not exist or that the
+// entity's founding document does not list.
+func (e Entity) permitsFunkcio(funkcio string) *Problem {
 	if p := checkFunkcio(funkcio); p != nil {
 		p.Field = "funkcio"
 		return p

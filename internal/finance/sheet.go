@@ -116,7 +116,7 @@ func MapSheet(rows [][]string, e Entity, task string) ([]AppropriationInput, []I
 			issue(0, c, h, "Az oszlop fejléce nem „011130 Megnevezés” alakú.", "The column heading is not of the form \"011130 Name\".")
 			continue
 		}
-		if p := e.permits("K1", f); p != nil {
+		if p := e.permitsFunkcio(f); p != nil {
 			colProblem[c] = p
 			issue(0, c, h, "%s", "%s", p.HU)
 			issues[len(issues)-1].EN, issues[len(issues)-1].Reason = p.EN, p.EN
