@@ -28,3 +28,21 @@ func FuzzSheetLabels(f *testing.F) {
 		}
 	})
 }
+
+// An uploaded file of any bytes is read or refused with a Problem, and
+// whatever it reads maps or reports without a panic.
+func FuzzReadSheetFile(f *testing.F) {
+	for _, s := range []string{"Rovat;011130 x\nIlletmény (K1101);1 000\n", "a,b\n\"c\nd\",e\n", "PK\x03\x04garbage", "\ufeff;;\n;;\n", "x;\xff\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rows, err := ReadSheetFile("f", strings.NewReader(string(data)))
+		if err != nil {
+			if _, ok := err.(*Problem); !ok {
+				t.Fatalf("not a Problem: %v", err)
+			}
+			return
+		}
+		MapSheet(rows, Entity{Name: "x", Functions: []string{"011130"}}, "")
+	})
+}
