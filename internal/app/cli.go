@@ -38,6 +38,7 @@ Usage:
   asp tax post-interest --tenant KSH-CODE [--on 2026-11-24]
                                                       charge the late-payment interest accrued on every taxpayer account
   asp tax caps --year 2027                            the statutory caps of the local taxes for a tax year, CPI-valorised
+  asp finance export-journal --tenant KSH-CODE --year 2026 [--out FILE]   a year's ledger (GAZD) in hledger/ledger journal format
 
 The database is SQLite in --data unless ASP_DATABASE_URL names a PostgreSQL
 database (ASP_MIGRATE_DATABASE_URL: the owning role for migrations).

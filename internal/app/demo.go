@@ -49,7 +49,7 @@ var demoUsers = []struct {
 		grants: map[db.TenantID][]string{demoOrfu: {access.RoleLocalIT, "records_clerk", "records_officer", "tax_clerk"}, demoAbal: {access.RoleLocalIT, "records_clerk", "records_officer", "tax_clerk"}, demoHuszt: {access.RoleContactPerson}}},
 	{login: DemoLogin{Username: "kulcs.orfu", Password: "Mecsek-Hegy-2026", Who: "key user and head of records of Orfű (two-step sign-in)"},
 		kind: identity.Staff, office: demoOffice, totp: true, totpSeed: "JBSWY3DPEHPK3PXPORFUDEMOKULCS234",
-		grants: map[db.TenantID][]string{demoOrfu: {access.RoleKeyUser, "records_manager", "records_signer", "tax_decrees_manager"}}},
+		grants: map[db.TenantID][]string{demoOrfu: {access.RoleKeyUser, "records_manager", "records_signer", "tax_decrees_manager", "finance_manager"}}},
 	{login: DemoLogin{Username: "uzemelteto", Password: "Kozpont-Demo-2026", Who: "operating-centre administrator (two-step sign-in)"},
 		kind: identity.Operator, totp: true, totpSeed: "JBSWY3DPEHPK3PXPUZEMELTETODEMO23",
 		operator: []string{access.RoleOperatorAdmin}},
@@ -130,6 +130,9 @@ func (a *App) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 		if err != nil {
 			return nil, err
 		}
+	}
+	if err := a.seedFinanceDemo(ctx); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
