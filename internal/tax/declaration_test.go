@@ -123,7 +123,7 @@ func same(a, b []string) bool { return fmt.Sprint(a) == fmt.Sprint(b) }
 func TestIFADeclarationAndCorrections(t *testing.T) {
 	f := newDeclFixture(t)
 	in := tax.DeclarationInput{Kind: tax.KindIFAMonthly, TaxpayerID: f.tp.ID, Period: "2025-03",
-		Figures: tax.Figures{GuestNights: 120, Exempt: []tax.ExemptNights{{Reason: "18 év alatti", Nights: 15}, {Reason: "gyógykezelés", Nights: 5}}}}
+		Figures: tax.Figures{GuestNights: 120, Exempt: []tax.ExemptNights{{Reason: "under_18", Nights: 15}, {Reason: "patient", Nights: 5}}}}
 	d1, err := f.file(orfu, in)
 	if err != nil {
 		t.Fatal(err)
@@ -201,9 +201,11 @@ func TestDeclarationRefusalsWriteNothing(t *testing.T) {
 		change func(*tax.DeclarationInput)
 		code   string
 	}{
-		"bad kind":         {func(in *tax.DeclarationInput) { in.Kind = "kutya" }, "bad_kind"},
-		"bad month":        {func(in *tax.DeclarationInput) { in.Period = "2025-13" }, "bad_period"},
-		"exempt > total":   {func(in *tax.DeclarationInput) { in.Figures.Exempt = []tax.ExemptNights{{Reason: "diák", Nights: 11}} }, "exempt_above_total"},
+		"bad kind":  {func(in *tax.DeclarationInput) { in.Kind = "kutya" }, "bad_kind"},
+		"bad month": {func(in *tax.DeclarationInput) { in.Period = "2025-13" }, "bad_period"},
+		"exempt > total": {func(in *tax.DeclarationInput) {
+			in.Figures.Exempt = []tax.ExemptNights{{Reason: "study_work", Nights: 11}}
+		}, "exempt_above_total"},
 		"exempt no cause":  {func(in *tax.DeclarationInput) { in.Figures.Exempt = []tax.ExemptNights{{Nights: 1}} }, "bad_exempt"},
 		"negative nights":  {func(in *tax.DeclarationInput) { in.Figures.GuestNights = -1 }, "bad_nights"},
 		"no decree":        {func(in *tax.DeclarationInput) { in.Period = "2024-06" }, "no_rate"},

@@ -32,7 +32,7 @@ var SeparationRoutes = append([]separation.Route{
 	{Pattern: "POST /tax/postings/{posting}/reverse", Form: map[string][]string{"reason": {"teszt"}}},
 	{Pattern: "GET /api/v1/tax/taxpayers/{taxpayer}/accounts"},
 	{Pattern: "POST /tax/payments/entries/{entry}/assign", Form: map[string][]string{"tax_id": {"8123456786"}, "tax_type": {"epitmenyado"}}},
-}, decreeSeparationRoutes...)
+}, append(decreeSeparationRoutes, declarationSeparationRoutes...)...)
 
 func (h *handlers) routesTaxpayers(rt *web.Router, d module.Deps) {
 	read := []web.Middleware{d.Tenant, identity.Require(TaxpayersRead)}
