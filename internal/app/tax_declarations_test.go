@@ -1,7 +1,11 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -21,11 +25,10 @@ import (
 
 // recordDemoDecree gives a tenant a decree for this year: IFA 500 Ft a
 // night, HIPA 2 %.
-func recordDemoDecree(t *testing.T, a *App, tenant db.TenantID) {
+func recordDemoDecree(t *testing.T, a *App, tenant db.TenantID, y int) {
 	t.Helper()
-	y := hu.DateOf(a.Now()).Year
 	err := a.DB.InTenant(cliContext(context.Background()), tenant, func(ctx context.Context, tx bun.Tx) error {
-		_, err := tax.RecordDecree(ctx, tx, tax.NewDecree{Number: "1/" + string(tenant), Title: "a helyi adókról", AdoptedOn: hu.Date{Year: y - 1, Month: 11, Day: 2},
+		_, err := tax.RecordDecree(ctx, tx, tax.NewDecree{Number: fmt.Sprintf("1/%d/%s", y, tenant), Title: fmt.Sprint("a helyi adókról ", y), AdoptedOn: hu.Date{Year: y - 1, Month: 11, Day: 2},
 			EffectiveFrom: hu.Date{Year: y, Month: 1, Day: 1}, TaxYear: y, By: "test", Levier: tax.LevierFor(tenant), Rates: []tax.DecreeRate{
 				{TaxType: caps.TouristTax, Basis: caps.PerGuestNight, Rate: 500 * caps.RateUnit},
 				{TaxType: caps.BusinessTax, Basis: caps.PercentBusinessBase, Rate: 2 * caps.RateUnit}}}, time.Now())
@@ -45,7 +48,7 @@ func recordDemoDecree(t *testing.T, a *App, tenant db.TenantID) {
 func TestDeclarationsPageAndAPI(t *testing.T) {
 	a := demoApp(t)
 	srv := newServer(t, a)
-	recordDemoDecree(t, a, "11730")
+	recordDemoDecree(t, a, "11730", hu.DateOf(a.Now()).Year)
 	cl := demoLogin(t, "ugyintezo")
 	b := newBrowser(t, srv)
 	b.login(cl.Username, cl.Password, "")
@@ -146,4 +149,36 @@ func abaligetDeclaration(t *testing.T, a *App, tp tax.Taxpayer) string {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// asp tax import-hipa: the example file of docs/hipa-import.md, moved to
+// last year, into Orfű; again, and nothing changes.
+func TestTaxImportHIPACommand(t *testing.T) {
+	a := demoApp(t)
+	y := hu.DateOf(a.Now()).Year - 1
+	recordDemoDecree(t, a, "11730", y)
+	b, err := os.ReadFile("../tax/testdata/hipa-example.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "hipa.xml")
+	if err := os.WriteFile(file, bytes.ReplaceAll(b, []byte(`adoev="2025"`), []byte(fmt.Sprintf(`adoev="%d"`, y))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := importHIPAFile(cliContext(t.Context()), a, "11730", file, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "5 a fájlban, 2 új (ebből 0 helyesbítő), 0 már korábban átvéve, 1 más településé, 2 új adózó, 2 elutasítva") ||
+		!strings.Contains(out.String(), "3. bevallás (26HIPA-0000000003): Az adószám hibás") {
+		t.Errorf("output: %s", out.String())
+	}
+	out.Reset()
+	if err := importHIPAFile(cliContext(t.Context()), a, "11730", file, &out); err != nil || !strings.Contains(out.String(), "0 új (ebből 0 helyesbítő), 2 már korábban átvéve") {
+		t.Errorf("again: %s %v", out.String(), err)
+	}
+	var errb bytes.Buffer
+	if code := Main([]string{"tax", "import-hipa", "--tenant", "11730", "--data", t.TempDir()}, &out, &errb); code != 2 {
+		t.Errorf("no file: exit %d", code)
+	}
 }

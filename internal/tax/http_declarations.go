@@ -37,6 +37,7 @@ func (h *handlers) routesDeclarations(rt *web.Router, d module.Deps) {
 	post := []web.Middleware{d.Tenant, identity.Require(AccountsPost)}
 	rt.Handle("GET /tax/declarations", h.declarationsPage, read...)
 	rt.Handle("POST /tax/declarations", h.fileDeclaration, post...)
+	rt.Handle("POST /tax/declarations/import", h.importHIPAUpload, post...)
 	rt.Handle("GET /tax/declarations/{declaration}", h.declarationPage, read...)
 	rt.Handle("POST /api/v1/tax/declarations", h.apiFileDeclaration, post...)
 	rt.Handle("GET /api/v1/tax/declarations/{declaration}", h.apiDeclaration, read...)
@@ -98,6 +99,7 @@ type declarationsData struct {
 	Kinds   []string
 	Forms   []declForm
 	CanFile bool
+	Import  *HIPAImportResult
 }
 
 // KindName names a kind for the page.
@@ -128,12 +130,12 @@ func (h *handlers) declarationsPage(w http.ResponseWriter, r *http.Request) erro
 	return h.renderDeclarations(w, r, http.StatusOK, form, nil)
 }
 
-func (h *handlers) renderDeclarations(w http.ResponseWriter, r *http.Request, status int, form *web.Form, _ any) error {
+func (h *handlers) renderDeclarations(w http.ResponseWriter, r *http.Request, status int, form *web.Form, res *HIPAImportResult) error {
 	ctx := r.Context()
 	p := access.PrincipalFrom(ctx)
 	q := r.URL.Query()
 	d := declarationsData{Filter: DeclarationFilter{Kind: q.Get("kind"), Period: q.Get("period"), Taxpayer: q.Get("q")},
-		Kinds: Kinds, Forms: declForms(), CanFile: p.Can(AccountsPost)}
+		Kinds: Kinds, Forms: declForms(), CanFile: p.Can(AccountsPost), Import: res}
 	err := h.deps.DB.InTenantRead(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		d.Rows, err = ListDeclarations(ctx, tx, d.Filter)
@@ -478,4 +480,47 @@ func (h *handlers) apiDeclaration(w http.ResponseWriter, r *http.Request) error 
 	}
 	api.Write(w, http.StatusOK, declarationResponse{Declaration: v.Declaration, Figures: v.Figures, Charges: v.Charges})
 	return nil
+}
+
+// importHIPAUpload takes the municipality's share of an uploaded file of
+// HIPA returns forwarded by NAV.
+func (h *handlers) importHIPAUpload(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := access.PrincipalFrom(ctx)
+	lang := web.RequestLang(r)
+	r.Body = http.MaxBytesReader(w, r.Body, MaxHIPAFileSize+1<<20)
+	refuse := func(msg string) error {
+		f := &web.Form{Values: map[string]string{}, Errors: []web.FieldError{{Field: "file", Message: msg}}}
+		return h.renderDeclarations(w, r, http.StatusUnprocessableEntity, f, nil)
+	}
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		if lang == "en" {
+			return refuse("Choose the file of HIPA returns (XML, docs/hipa-import.md).")
+		}
+		return refuse("Válassza ki a HIPA-bevallások fájlját (XML, docs/hipa-import.md).")
+	}
+	defer file.Close()
+	returns, err := ParseHIPAFile(file)
+	var prob *Problem
+	if errors.As(err, &prob) {
+		return refuse(prob.Message(lang))
+	}
+	if err != nil {
+		return err
+	}
+	var res HIPAImportResult
+	err = h.deps.DB.InTenant(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		res, err = h.svc.ImportHIPA(ctx, tx, h.reg, returns, p.Username)
+		return err
+	})
+	var refusal interface{ Message(string) string }
+	if errors.As(err, &refusal) {
+		return refuse(refusal.Message(lang))
+	}
+	if err != nil {
+		return err
+	}
+	return h.renderDeclarations(w, r, http.StatusOK, nil, &res)
 }
