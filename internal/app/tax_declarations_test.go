@@ -25,7 +25,7 @@ import (
 
 // recordDemoDecree gives a tenant a decree for this year: IFA 500 Ft a
 // night, HIPA 2 %.
-func recordDemoDecree(t *testing.T, a *App, tenant db.TenantID, y int) {
+func recordDemoDecree(t testing.TB, a *App, tenant db.TenantID, y int) {
 	t.Helper()
 	err := a.DB.InTenant(cliContext(context.Background()), tenant, func(ctx context.Context, tx bun.Tx) error {
 		_, err := tax.RecordDecree(ctx, tx, tax.NewDecree{Number: fmt.Sprintf("1/%d/%s", y, tenant), Title: fmt.Sprint("a helyi adókról ", y), AdoptedOn: hu.Date{Year: y - 1, Month: 11, Day: 2},

@@ -549,7 +549,7 @@ func (s *Service) FileDeclaration(ctx context.Context, tx bun.Tx, reg Registrar,
 	}
 	// The declaration in force for the same period, if any.
 	var prev []Declaration
-	if err := tx.NewSelect().Model(&prev).Where("taxpayer_id = ? AND kind = ? AND period = ? AND status = ?", tp.ID, in.Kind, c.period, StatusFiled).Scan(ctx); err != nil {
+	if err := tx.NewSelect().Model(&prev).Where("taxpayer_id = ? AND kind = ? AND period = ? AND status = 'filed'", tp.ID, in.Kind, c.period).Scan(ctx); err != nil {
 		return Declaration{}, fmt.Errorf("declarations in force: %w", err)
 	}
 	var old *Declaration

@@ -256,7 +256,7 @@ func (s *Service) ImportHIPA(ctx context.Context, tx bun.Tx, reg Registrar, retu
 			continue
 		}
 		var known []Declaration
-		if err := tx.NewSelect().Model(&known).Column("id").Where("external_id = ?", r.ID).Limit(1).Scan(ctx); err != nil {
+		if err := tx.NewSelect().Model(&known).Column("id").Where("external_id = ? AND external_id <> ''", r.ID).Limit(1).Scan(ctx); err != nil {
 			return res, err
 		}
 		if len(known) > 0 {
@@ -280,7 +280,7 @@ func (s *Service) ImportHIPA(ctx context.Context, tx bun.Tx, reg Registrar, retu
 				ExternalID: r.ID, KSH: ksh}
 			in.Figures.Advances = r.Advances[ksh]
 			var prev []Declaration
-			if err := tx.NewSelect().Model(&prev).Where("taxpayer_id = ? AND kind = ? AND period = ? AND status = ?", tp.ID, KindHIPAAnnual, in.Period, StatusFiled).
+			if err := tx.NewSelect().Model(&prev).Where("taxpayer_id = ? AND kind = ? AND period = ? AND status = 'filed'", tp.ID, KindHIPAAnnual, in.Period).
 				Limit(1).Scan(ctx); err != nil {
 				return err
 			}

@@ -39,6 +39,8 @@ CREATE TABLE tax_declarations (
 CREATE UNIQUE INDEX tax_declarations_in_force ON tax_declarations (tenant_id, taxpayer_id, kind, period) WHERE status = 'filed';
 CREATE UNIQUE INDEX tax_declarations_external ON tax_declarations (tenant_id, external_id) WHERE external_id <> '';
 CREATE INDEX tax_declarations_list ON tax_declarations (tenant_id, kind, period);
+CREATE INDEX tax_declarations_taxpayer ON tax_declarations (tenant_id, taxpayer_id);
+CREATE INDEX tax_declarations_corrects ON tax_declarations (tenant_id, corrects);
 
 -- What a declaration charges, line by line (the balance, each advance):
 -- the amount it sets and the posting that booked the change against the
