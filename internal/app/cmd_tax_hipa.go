@@ -7,8 +7,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/uptrace/bun"
-
 	"github.com/openasp-hu/asp/internal/platform/db"
 	"github.com/openasp-hu/asp/internal/records"
 	"github.com/openasp-hu/asp/internal/tax"
@@ -44,12 +42,7 @@ func importHIPAFile(ctx context.Context, a *App, t db.TenantID, path string, out
 	if err != nil {
 		return err
 	}
-	var r tax.HIPAImportResult
-	err = a.DB.InTenant(ctx, t, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		r, err = (&tax.Service{Now: a.Now}).ImportHIPA(ctx, tx, recordsRegistrar{svc: &records.Service{Now: a.Now}}, returns, cliActor)
-		return err
-	})
+	r, err := (&tax.Service{Now: a.Now}).ImportHIPAInChunks(ctx, a.DB, t, recordsRegistrar{svc: &records.Service{Now: a.Now}}, returns, cliActor)
 	if err != nil {
 		return err
 	}

@@ -66,5 +66,6 @@ func BenchmarkImportHIPA10000(b *testing.B) {
 		fmt.Fprint(io.Discard, out.String())
 	}
 }
+
 // benchHIPAReturns is the size of the benchmark file.
 const benchHIPAReturns = 10_000

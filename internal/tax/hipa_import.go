@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -230,13 +231,54 @@ type HIPAImportResult struct {
 // stand. Re-importing a return (same identifier) changes nothing; a later
 // return for the same taxpayer and year corrects the one in force.
 func (s *Service) ImportHIPA(ctx context.Context, tx bun.Tx, reg Registrar, returns []HIPAReturn, by string) (HIPAImportResult, error) {
+	res := HIPAImportResult{Returns: len(returns)}
+	return res, s.importHIPA(ctx, tx, reg, returns, by, map[string]bool{}, &res)
+}
+
+// HIPAChunk is how many returns ImportHIPAInChunks writes per transaction.
+var HIPAChunk = 250
+
+// ImportHIPAInChunks is ImportHIPA in transactions of HIPAChunk returns,
+// so that a large file does not hold the database's write lock (all
+// municipalities' on SQLite) for the whole import. A failure stops it
+// after the chunks already written; the import can simply be run again,
+// as it skips the returns it has taken.
+func (s *Service) ImportHIPAInChunks(ctx context.Context, d *db.DB, t db.TenantID, reg Registrar, returns []HIPAReturn, by string) (HIPAImportResult, error) {
+	res := HIPAImportResult{Returns: len(returns)}
+	inFile := map[string]bool{}
+	for start := 0; start < len(returns); start += HIPAChunk {
+		chunk := returns[start:min(start+HIPAChunk, len(returns))]
+		part := HIPAImportResult{}
+		err := d.InTenant(ctx, t, func(ctx context.Context, tx bun.Tx) error {
+			// The file's identifiers seen so far, without this chunk's if it
+			// rolls back.
+			seen := maps.Clone(inFile)
+			part = HIPAImportResult{Returns: len(chunk)}
+			if err := s.importHIPA(ctx, tx, reg, chunk, by, seen, &part); err != nil {
+				return err
+			}
+			inFile = seen
+			return nil
+		})
+		if err != nil {
+			return res, err
+		}
+		res.Imported += part.Imported
+		res.Corrections += part.Corrections
+		res.Unchanged += part.Unchanged
+		res.OtherPlaces += part.OtherPlaces
+		res.NewTaxpayers += part.NewTaxpayers
+		res.Rejected = append(res.Rejected, part.Rejected...)
+	}
+	return res, nil
+}
+
+func (s *Service) importHIPA(ctx context.Context, tx bun.Tx, reg Registrar, returns []HIPAReturn, by string, inFile map[string]bool, res *HIPAImportResult) error {
 	t, _ := db.TenantFrom(ctx)
 	ksh := string(t)
-	res := HIPAImportResult{Returns: len(returns)}
 	reject := func(r HIPAReturn, p *Problem) {
 		res.Rejected = append(res.Rejected, RejectedReturn{Index: r.Index, ID: r.ID, HU: p.HU, EN: p.EN})
 	}
-	inFile := map[string]bool{}
 	for _, r := range returns {
 		if r.Problem != nil {
 			reject(r, r.Problem)
@@ -257,7 +299,7 @@ func (s *Service) ImportHIPA(ctx context.Context, tx bun.Tx, reg Registrar, retu
 		}
 		var known []Declaration
 		if err := tx.NewSelect().Model(&known).Column("id").Where("external_id = ? AND external_id <> ''", r.ID).Limit(1).Scan(ctx); err != nil {
-			return res, err
+			return err
 		}
 		if len(known) > 0 {
 			res.Unchanged++
@@ -298,10 +340,10 @@ func (s *Service) ImportHIPA(ctx context.Context, tx bun.Tx, reg Registrar, retu
 		}
 		var refusal interface{ Message(string) string }
 		if errors.As(err, &refusal) { // IRAT's own refusal (e.g. no open book)
-			return res, err
+			return err
 		}
 		if err != nil {
-			return res, err
+			return err
 		}
 		res.Imported++
 		if corrected {
@@ -311,6 +353,6 @@ func (s *Service) ImportHIPA(ctx context.Context, tx bun.Tx, reg Registrar, retu
 			res.NewTaxpayers++
 		}
 	}
-	return res, appendAudit(ctx, tx, "tax.hipa_import", "declaration", "", map[string]any{"returns": res.Returns, "imported": res.Imported,
+	return appendAudit(ctx, tx, "tax.hipa_import", "declaration", "", map[string]any{"returns": len(returns), "imported": res.Imported,
 		"corrections": res.Corrections, "unchanged": res.Unchanged, "other_places": res.OtherPlaces, "rejected": len(res.Rejected), "by": by}, s.now())
 }

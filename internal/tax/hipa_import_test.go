@@ -164,3 +164,28 @@ func FuzzParseHIPAFile(f *testing.F) {
 		}
 	})
 }
+
+// In chunks (two returns per transaction here) the import does the same,
+// and an identifier repeated in a later chunk is still a duplicate.
+func TestHIPAImportInChunks(t *testing.T) {
+	old := tax.HIPAChunk
+	tax.HIPAChunk = 2
+	defer func() { tax.HIPAChunk = old }()
+	f := newDeclFixture(t)
+	file, err := os.ReadFile("testdata/hipa-example.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first return once more at the end of the file.
+	first := file[bytes.Index(file, []byte("<Bevallas ")) : bytes.Index(file, []byte("</Bevallas>"))+len("</Bevallas>")]
+	file = bytes.Replace(file, []byte("</HipaBevallasok>"), append(append([]byte{}, first...), []byte("</HipaBevallasok>")...), 1)
+	returns, err := tax.ParseHIPAFile(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.s.ImportHIPAInChunks(context.Background(), f.d, orfu, f.reg, returns, "ugyintezo")
+	if err != nil || r.Returns != 6 || r.Imported != 2 || r.OtherPlaces != 1 || r.NewTaxpayers != 2 || len(r.Rejected) != 3 || r.Rejected[2].Index != 6 ||
+		!strings.Contains(r.Rejected[2].HU, "korábban már szerepelt") {
+		t.Fatalf("chunked: %+v %v", r, err)
+	}
+}

@@ -509,12 +509,7 @@ func (h *handlers) importHIPAUpload(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	var res HIPAImportResult
-	err = h.deps.DB.InTenant(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		res, err = h.svc.ImportHIPA(ctx, tx, h.reg, returns, p.Username)
-		return err
-	})
+	res, err := h.svc.ImportHIPAInChunks(ctx, h.deps.DB, p.Tenant, h.reg, returns, p.Username)
 	var refusal interface{ Message(string) string }
 	if errors.As(err, &refusal) {
 		return refuse(refusal.Message(lang))
