@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/tax"
 )
 
 // hipaFile makes a file of n HIPA returns of year, each of its own
@@ -42,6 +43,11 @@ func hipaFile(n, year int) []byte {
 // new taxpayer, registered in IRAT, three postings each. One iteration is
 // the whole file (run with -benchtime 1x); docs/performance.md.
 func BenchmarkImportHIPA10000(b *testing.B) {
+	if c := os.Getenv("ASP_BENCH_HIPA_CHUNK"); c != "" {
+		old := tax.HIPAChunk
+		fmt.Sscan(c, &tax.HIPAChunk)
+		defer func() { tax.HIPAChunk = old }()
+	}
 	file := filepath.Join(b.TempDir(), "hipa.xml")
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
