@@ -457,10 +457,13 @@ func (s *Service) compute(ctx context.Context, tx bun.IDB, in *DeclarationInput)
 		if err != nil {
 			return c, err
 		}
-		c.charges = []Charge{
-			{Line: "balance", TaxYear: y, Due: dueDay(y+1, time.May, 31), Amount: c.tax - f.Advances},
-			{Line: "advance1", TaxYear: y + 1, Due: dueDay(y+1, time.September, 15), Amount: half},
-			{Line: "advance2", TaxYear: y + 2, Due: dueDay(y+2, time.March, 15), Amount: c.tax - half},
+		c.charges = []Charge{{Line: "balance", TaxYear: y, Due: dueDay(y+1, time.May, 31), Amount: c.tax - f.Advances}}
+		// A return for the year still running is a closing one (the
+		// business ended): no advances follow it.
+		if y < hu.DateOf(s.now()).Year {
+			c.charges = append(c.charges,
+				Charge{Line: "advance1", TaxYear: y + 1, Due: dueDay(y+1, time.September, 15), Amount: half},
+				Charge{Line: "advance2", TaxYear: y + 2, Due: dueDay(y+2, time.March, 15), Amount: c.tax - half})
 		}
 	case KindHIPATemporary:
 		if !in.From.IsValid() || !in.To.IsValid() || in.To.Before(in.From) {
@@ -596,8 +599,12 @@ func (s *Service) FileDeclaration(ctx context.Context, tx bun.Tx, reg Registrar,
 		}
 	}
 	if _, err := tx.NewInsert().Model(&d).Exec(ctx); err != nil {
-		if db.IsUniqueViolation(err) {
+		if db.IsUniqueViolation(err) && d.ExternalID != "" {
 			return Declaration{}, problem("already_imported", "", "Ez a bevallás (%s) már szerepel.", "This return (%s) is already recorded.", d.ExternalID)
+		}
+		if db.IsUniqueViolation(err) { // filed at the same moment by someone else
+			return Declaration{}, problem("already_filed", "corrects", "Erre az időszakra közben bevallást rögzítettek; a módosításhoz adjon be helyesbítő bevallást.",
+				"A declaration for this period was filed meanwhile; to change it, file a correcting declaration.")
 		}
 		return Declaration{}, fmt.Errorf("insert declaration: %w", err)
 	}

@@ -325,5 +325,14 @@ func TestTemporaryHIPAAndSoilLoadFee(t *testing.T) {
 	if got := f.postings(t, "talajterhelesi_dij"); !same(got, []string{"debit 144000 2026-03-31"}) {
 		t.Errorf("soil-load postings: %v", got)
 	}
+	// A HIPA return for the year still running (the business ended): the
+	// balance only, no advances.
+	c, err := f.file(orfu, tax.DeclarationInput{Kind: tax.KindHIPAAnnual, TaxpayerID: f.tp.ID, Period: "2026", Figures: tax.Figures{Turnover: 1_000_000}})
+	if err != nil || c.Tax != 20_000 {
+		t.Fatalf("closing HIPA return: %+v %v", c, err)
+	}
+	if got := f.postings(t, "iparuzesi_ado"); !same(got, []string{"debit 20000 2027-05-31"}) {
+		t.Errorf("closing return's postings: %v", got)
+	}
 	_ = hu.Forint(0)
 }
