@@ -353,21 +353,22 @@ func (h *handlers) fileDeclaration(w http.ResponseWriter, r *http.Request) error
 			d, err = h.svc.FileDeclaration(ctx, tx, h.reg, in, p.Username)
 			return err
 		})
+		// This module's refusal, or IRAT's (a missing or closed book).
 		var refusal interface{ Message(string) string }
-		if errors.As(err, &prob) {
-		} else if errors.As(err, &refusal) {
-			prob = &Problem{Code: "refused", Field: "tax_id", HU: refusal.Message("hu"), EN: refusal.Message("en")}
-		} else if err != nil {
+		switch {
+		case errors.As(err, &prob):
+		case errors.As(err, &refusal):
+			prob = &Problem{Code: "refused", HU: refusal.Message("hu"), EN: refusal.Message("en")}
+		case err != nil:
 			return err
 		}
 	}
 	if prob != nil {
-		f := formOf(r, declFormFields, prob, web.RequestLang(r))
-		if prob.Field == "" {
-			prob.Field = "tax_id"
-			f = formOf(r, declFormFields, prob, web.RequestLang(r))
+		shown := *prob
+		if shown.Field == "" {
+			shown.Field = "tax_id" // a refusal of the whole declaration shows at its first field
 		}
-		return h.renderDeclarations(w, r, http.StatusUnprocessableEntity, f, nil)
+		return h.renderDeclarations(w, r, http.StatusUnprocessableEntity, formOf(r, declFormFields, &shown, web.RequestLang(r)), nil)
 	}
 	http.Redirect(w, r, "/tax/declarations/"+d.ID.String(), http.StatusSeeOther)
 	return nil
