@@ -182,3 +182,36 @@ func TestTaxImportHIPACommand(t *testing.T) {
 		t.Errorf("no file: exit %d", code)
 	}
 }
+
+// The upload on the declarations page: the example file moved to last
+// year; the result and each rejected return with its reason are shown; a
+// file that is not XML is refused in words.
+func TestHIPAUploadPage(t *testing.T) {
+	a := demoApp(t)
+	srv := newServer(t, a)
+	y := hu.DateOf(a.Now()).Year - 1
+	recordDemoDecree(t, a, "11730", y)
+	cl := demoLogin(t, "ugyintezo")
+	b := newBrowser(t, srv)
+	b.login(cl.Username, cl.Password, "")
+	b.post("/tenants/switch", url.Values{"tenant": {"11730"}})
+	raw, err := os.ReadFile("../tax/testdata/hipa-example.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := bytes.ReplaceAll(raw, []byte(`adoev="2025"`), []byte(fmt.Sprintf(`adoev="%d"`, y)))
+	p := b.upload("/tax/declarations/import", nil, "hipa.xml", bytes.NewReader(file))
+	if p.Status != 200 || !strings.Contains(p.Body, "A fájlban 5 bevallás: 2 új") || !strings.Contains(p.Body, "26HIPA-0000000004") ||
+		!strings.Contains(p.Body, "nem egyezik az adóalappal") {
+		t.Errorf("upload: %d", p.Status)
+	}
+	if l := b.get("/tax/declarations?kind=hipa_annual").Body; strings.Count(l, `href="/tax/declarations/`) != 2 || !strings.Contains(l, "NAV-tól továbbítva") {
+		t.Errorf("imported declarations not listed")
+	}
+	if p := b.upload("/tax/declarations/import", nil, "x.xml", strings.NewReader("nem xml")); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "nem olvasható") {
+		t.Errorf("not XML: %d", p.Status)
+	}
+	if p := b.upload("/tax/declarations/import", nil, "", nil); p.Status != http.StatusUnprocessableEntity {
+		t.Errorf("no file: %d", p.Status)
+	}
+}
