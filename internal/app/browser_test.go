@@ -111,7 +111,7 @@ func clerkJourney(t *testing.T, js bool) {
 	if h := tb.text("h1"); h != "Welcome, Kovács Anna!" {
 		t.Errorf("English dashboard heading = %q", h)
 	}
-	if menu := tb.texts(".govuk-service-navigation__link"); !slices.Equal(menu, []string{"Home", "Records", "My cases", "Local taxes", "Tax decrees", "Users", "Your account"}) {
+	if menu := tb.texts(".govuk-service-navigation__link"); !slices.Equal(menu, []string{"Home", "Records", "My cases", "Local taxes", "Tax decrees", "Declarations", "Users", "Your account"}) {
 		t.Errorf("English menu = %q", menu)
 	}
 	if got := tb.text("[data-testid=current-tenant]"); got != "Abaliget" {

@@ -52,6 +52,9 @@ func cmdTax(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) > 0 && args[0] == "write-off" {
 		return cmdTaxWriteOff(ctx, args[1:], out)
 	}
+	if len(args) > 0 && args[0] == "import-hipa" {
+		return cmdTaxImportHIPA(ctx, args[1:], out)
+	}
 	if len(args) > 0 && args[0] == "caps" {
 		return cmdTaxCaps(args[1:], out)
 	}

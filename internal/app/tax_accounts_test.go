@@ -135,10 +135,11 @@ func TestTaxpayerAccount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	abaDeclaration := abaligetDeclaration(t, a, abaTP)
 	separation.Check(t, separation.Case{
 		BaseURL:    srv.URL,
 		Actors:     []separation.Actor{{Name: "tax clerk of Orfű", Client: b.c}},
-		IDsOfB:     map[string]string{"taxpayer": abaTP.ID.String(), "posting": abaPosting.ID.String(), "entry": abaEntry, "decree": abaDecree.ID.String(), "reminder": abaReminder.ID.String()},
+		IDsOfB:     map[string]string{"taxpayer": abaTP.ID.String(), "posting": abaPosting.ID.String(), "entry": abaEntry, "decree": abaDecree.ID.String(), "reminder": abaReminder.ID.String(), "declaration": abaDeclaration},
 		SecretsOfB: []string{"Abaligeti Titkos Adózó", "8345678904"},
 		Routes:     tax.SeparationRoutes,
 	})

@@ -29,6 +29,7 @@ func routes(rt *web.Router, d module.Deps, reg Registrar) error {
 	rt.Handle("POST /api/v1/tax/interest", h.apiInterest, use...)
 	h.routesDecrees(rt, d)
 	h.routesCollection(rt, d)
+	h.routesDeclarations(rt, d)
 	return nil
 }
 

@@ -3,8 +3,6 @@ package tax_test
 import (
 	"bytes"
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -15,34 +13,6 @@ import (
 	"github.com/openasp-hu/asp/internal/platform/pdf/pdftest"
 	"github.com/openasp-hu/asp/internal/tax"
 )
-
-// fakeRegistrar numbers documents like IRAT would, and can refuse.
-type fakeRegistrar struct {
-	n      int
-	refuse bool
-	items  []tax.RegistrationItem
-}
-
-func (f *fakeRegistrar) RegisterOutgoing(ctx context.Context, tx bun.Tx, book, subject, partner, by string) (string, error) {
-	f.n++
-	return fmt.Sprintf("%s/%d/2026", book, f.n), nil
-}
-
-func (f *fakeRegistrar) RegisterIncoming(ctx context.Context, tx bun.Tx, book, subject, partner, by string) (string, error) {
-	return f.RegisterOutgoing(ctx, tx, book, subject, partner, by)
-}
-
-func (f *fakeRegistrar) RegisterOutgoingMany(ctx context.Context, tx bun.Tx, book string, items []tax.RegistrationItem, by string) ([]string, error) {
-	if f.refuse {
-		return nil, errors.New("the book is closed")
-	}
-	out := make([]string, len(items))
-	for i := range items {
-		out[i], _ = f.RegisterOutgoing(ctx, tx, book, items[i].Subject, items[i].Partner, by)
-	}
-	f.items = append(f.items, items...)
-	return out, nil
-}
 
 func TestReminderRun(t *testing.T) {
 	f := newCollectionFixture(t)
