@@ -101,6 +101,12 @@ func (a Account) Balance() hu.Forint { return a.CreditTotal - a.DebitTotal }
 // each debit from the day after its due date on what is still open each
 // day, up to on (Art. 209. §, package interest).
 func computeAccount(taxType string, ps []Posting, on hu.Date) (Account, error) {
+	return computeAccountWith(taxType, ps, on, true)
+}
+
+// computeAccountWith is computeAccount; withInterest false leaves the
+// interest out, for reports that need only what is open.
+func computeAccountWith(taxType string, ps []Posting, on hu.Date, withInterest bool) (Account, error) {
 	a := Account{TaxType: taxType, On: on, Postings: ps}
 	reversed := map[uuid.UUID]bool{}
 	for _, p := range ps {
@@ -167,7 +173,7 @@ func computeAccount(taxType string, ps []Posting, on hu.Date) (Account, error) {
 		}
 		// Interest on what was late: each part paid after the due date,
 		// and what is still open today.
-		if d.On.Before(on) && !noInterest[taxType] {
+		if withInterest && d.On.Before(on) && !noInterest[taxType] {
 			var late []interest.Payment
 			base := d.Amount
 			for _, p := range paidOn[d.ID] {

@@ -32,7 +32,7 @@ var SeparationRoutes = append([]separation.Route{
 	{Pattern: "POST /tax/postings/{posting}/reverse", Form: map[string][]string{"reason": {"teszt"}}},
 	{Pattern: "GET /api/v1/tax/taxpayers/{taxpayer}/accounts"},
 	{Pattern: "POST /tax/payments/entries/{entry}/assign", Form: map[string][]string{"tax_id": {"8123456786"}, "tax_type": {"epitmenyado"}}},
-}, decreeSeparationRoutes...)
+}, append(decreeSeparationRoutes, reportSeparationRoutes...)...)
 
 func (h *handlers) routesTaxpayers(rt *web.Router, d module.Deps) {
 	read := []web.Middleware{d.Tenant, identity.Require(TaxpayersRead)}
@@ -116,6 +116,8 @@ type taxpayerData struct {
 	CanPost  bool
 	Types    []taxTypeChoice
 	Year     int
+
+	ValueCertificates []ValueCertificate
 }
 
 type taxTypeChoice struct{ Code, Name string }
@@ -153,6 +155,9 @@ func (h *handlers) loadTaxpayer(r *http.Request) (taxpayerData, error) {
 			return web.NotFound()
 		}
 		d.Taxpayer = *tp
+		if d.ValueCertificates, err = valueCertificatesOf(ctx, tx, tp.ID); err != nil {
+			return err
+		}
 		d.Accounts, err = h.svc.Accounts(ctx, tx, tp.ID, d.On)
 		return err
 	})

@@ -1,0 +1,31 @@
+-- ADÓ: adó- és értékbizonyítványok (tax and value certificates, domain
+-- brief §A.12): each one issued, with the property data the clerk entered,
+-- the value and its basis, and the owner's debts on the day, as it was
+-- registered in IRAT. Never changed or deleted. Keep equivalent to
+-- ../postgres/00008_value_certificates.sql.
+
+-- +goose Up
+CREATE TABLE tax_value_certificates (
+    tenant_id    TEXT NOT NULL,
+    id           TEXT NOT NULL,
+    number       TEXT NOT NULL, -- iktatószám
+    taxpayer_id  TEXT NOT NULL,
+    hrsz         TEXT NOT NULL,
+    address      TEXT NOT NULL,
+    -- hagyatek (probate), vegrehajtas (enforcement), birosag (court), egyeb
+    purpose      TEXT NOT NULL CHECK (purpose IN ('hagyatek', 'vegrehajtas', 'birosag', 'egyeb')),
+    purpose_note TEXT NOT NULL DEFAULT '',
+    value        BIGINT NOT NULL CHECK (value >= 0),
+    value_basis  TEXT NOT NULL,
+    debts        TEXT NOT NULL, -- JSON: arrears and interest by tax type
+    debt_total   BIGINT NOT NULL,
+    issued_on    DATE NOT NULL,
+    issued_at    TIMESTAMP NOT NULL,
+    issued_by    TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, id),
+    FOREIGN KEY (tenant_id, taxpayer_id) REFERENCES tax_taxpayers (tenant_id, id)
+);
+CREATE INDEX tax_value_certificates_taxpayer ON tax_value_certificates (tenant_id, taxpayer_id, issued_at);
+
+-- +goose Down
+DROP TABLE tax_value_certificates;
