@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
 	"github.com/openasp-hu/asp/internal/hu"
@@ -34,14 +33,12 @@ type InterestRunResult struct {
 // nothing; a later run posts only what accrued since.
 func (s *Service) PostInterest(ctx context.Context, tx bun.Tx, on hu.Date, by string) (InterestRunResult, error) {
 	var res InterestRunResult
-	var ids []uuid.UUID
-	if err := tx.NewSelect().Model((*Taxpayer)(nil)).Column("id").OrderExpr("id").Scan(ctx, &ids); err != nil {
-		return res, fmt.Errorf("taxpayers: %w", err)
-	}
-	for _, id := range ids {
-		accounts, err := s.Accounts(ctx, tx, id, on)
-		if err != nil {
-			return res, err
+	batch := s.newBatch(by)
+	err := eachTaxpayer(ctx, tx, on, true, func(tp Taxpayer, accounts []Account) error {
+		id := tp.ID
+		post := func(in PostingInput) error {
+			_, err := batch.add(ctx, tx, in, tp.TaxID)
+			return err
 		}
 		posted := map[string]hu.Forint{} // debit id → interest posted for it
 		for _, a := range accounts {
@@ -75,9 +72,9 @@ func (s *Service) PostInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 		}
 		sort.Strings(gone)
 		for _, ref := range gone {
-			if _, err := s.Post(ctx, tx, PostingInput{TaxpayerID: id, TaxType: InterestTaxType, Side: Credit, Amount: posted[ref], On: on,
-				TaxYear: on.Year, Kind: "kesedelmi_potlek", Reference: ref, Note: "az alapjául szolgáló tétel stornózva"}, by); err != nil {
-				return res, err
+			if err := post(PostingInput{TaxpayerID: id, TaxType: InterestTaxType, Side: Credit, Amount: posted[ref], On: on,
+				TaxYear: on.Year, Kind: "kesedelmi_potlek", Reference: ref, Note: "az alapjául szolgáló tétel stornózva"}); err != nil {
+				return err
 			}
 			res.Postings++
 			res.Reduced += posted[ref]
@@ -96,11 +93,11 @@ func (s *Service) PostInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 				if diff < 0 {
 					side, diff = Credit, -diff
 				}
-				_, err := s.Post(ctx, tx, PostingInput{TaxpayerID: id, TaxType: InterestTaxType, Side: side, Amount: diff, On: on,
+				err := post(PostingInput{TaxpayerID: id, TaxType: InterestTaxType, Side: side, Amount: diff, On: on,
 					TaxYear: d.TaxYear, Kind: "kesedelmi_potlek", Reference: d.ID.String(),
-					Note: fmt.Sprintf("%s, esedékes %s, %s-ig", TaxTypeName(a.TaxType), d.On, on)}, by)
+					Note: fmt.Sprintf("%s, esedékes %s, %s-ig", TaxTypeName(a.TaxType), d.On, on)})
 				if err != nil {
-					return res, err
+					return err
 				}
 				res.Postings++
 				if side == Debit {
@@ -114,6 +111,13 @@ func (s *Service) PostInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 		if touched {
 			res.Taxpayers++
 		}
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	if err := batch.flush(ctx, tx); err != nil {
+		return res, err
 	}
 	return res, appendAudit(ctx, tx, "tax.interest_run", "interest_run", on.String(), map[string]any{
 		"on": on.String(), "taxpayers": res.Taxpayers, "postings": res.Postings, "charged": int64(res.Charged), "reduced": int64(res.Reduced), "by": by}, s.now())

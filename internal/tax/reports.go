@@ -273,7 +273,7 @@ func (s *Service) Ageing(ctx context.Context, tx bun.IDB, on hu.Date, top int) (
 	}
 	rows := map[string]*AgeingRow{}
 	debtors := map[uuid.UUID]*Debtor{}
-	err := eachAccount(ctx, tx, on, false, func(taxpayer uuid.UUID, a Account) error {
+	err := EachAccount(ctx, tx, on, false, func(taxpayer uuid.UUID, a Account) error {
 		if a.Arrears == 0 {
 			return nil
 		}
@@ -343,39 +343,17 @@ func (s *Service) Ageing(ctx context.Context, tx bun.IDB, on hu.Date, top int) (
 	return ag, nil
 }
 
-// eachAccount settles every account of the tenant on on and hands each
-// to fn, reading the postings of a chunk of taxpayers per query instead of
-// one query per taxpayer (and never the whole ledger at once).
-// withInterest false skips the interest computation (the ageing needs
-// only what is open).
-func eachAccount(ctx context.Context, tx bun.IDB, on hu.Date, withInterest bool, fn func(taxpayer uuid.UUID, a Account) error) error {
-	var ids []uuid.UUID
-	if err := tx.NewSelect().Model((*Taxpayer)(nil)).Column("id").OrderExpr("id").Scan(ctx, &ids); err != nil {
-		return fmt.Errorf("taxpayers: %w", err)
-	}
-	const chunk = 500
-	for len(ids) > 0 {
-		part := ids[:min(chunk, len(ids))]
-		ids = ids[len(part):]
-		var ps []Posting
-		if err := tx.NewSelect().Model(&ps).Where("taxpayer_id IN (?)", bun.In(part)).
-			OrderExpr("taxpayer_id, tax_type, on_date, posted_at, id").Scan(ctx); err != nil {
-			return fmt.Errorf("postings: %w", err)
-		}
-		for i := 0; i < len(ps); {
-			j := i + 1
-			for j < len(ps) && ps[j].TaxpayerID == ps[i].TaxpayerID && ps[j].TaxType == ps[i].TaxType {
-				j++
-			}
-			a, err := computeAccountWith(ps[i].TaxType, ps[i:j:j], on, withInterest)
-			if err != nil {
+// EachAccount settles every account of the tenant on on and hands each
+// to fn (for reports, the finance module and the warehouse). withInterest
+// false skips the interest computation (the ageing needs only what is
+// open).
+func EachAccount(ctx context.Context, tx bun.IDB, on hu.Date, withInterest bool, fn func(taxpayer uuid.UUID, a Account) error) error {
+	return eachTaxpayer(ctx, tx, on, withInterest, func(tp Taxpayer, accounts []Account) error {
+		for _, a := range accounts {
+			if err := fn(tp.ID, a); err != nil {
 				return err
 			}
-			if err := fn(ps[i].TaxpayerID, a); err != nil {
-				return err
-			}
-			i = j
 		}
-	}
-	return nil
+		return nil
+	})
 }
