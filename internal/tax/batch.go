@@ -79,10 +79,20 @@ var settleColumns = []string{"id", "taxpayer_id", "tax_type", "side", "amount", 
 // and hands them to fn, taxpayer by taxpayer (accounts in tax type order,
 // as Accounts gives them), reading the postings of a chunk of taxpayers
 // per query and never the whole ledger at once.
-func eachTaxpayer(ctx context.Context, tx bun.IDB, on hu.Date, withInterest bool, fn func(tp Taxpayer, accounts []Account) error) error {
+// only, when not nil, limits it to those taxpayers.
+func eachTaxpayer(ctx context.Context, tx bun.IDB, on hu.Date, withInterest bool, only map[uuid.UUID]bool, fn func(tp Taxpayer, accounts []Account) error) error {
 	var tps []Taxpayer
 	if err := tx.NewSelect().Model(&tps).Column("id", "tax_id").OrderExpr("id").Scan(ctx); err != nil {
 		return fmt.Errorf("taxpayers: %w", err)
+	}
+	if only != nil {
+		kept := tps[:0]
+		for _, tp := range tps {
+			if only[tp.ID] {
+				kept = append(kept, tp)
+			}
+		}
+		tps = kept
 	}
 	const chunk = 1000
 	for len(tps) > 0 {

@@ -2,12 +2,18 @@ package tax
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
+	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/uptrace/bun"
 
 	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/platform/db"
 )
 
 // InterestTaxType is where late-payment interest is posted: its own tax
@@ -31,10 +37,28 @@ type InterestRunResult struct {
 // for that debit and posts the difference on the késedelmi pótlék tax
 // type, referring to the debit. Running it again on the same day posts
 // nothing; a later run posts only what accrued since.
+//
+// A run recomputes only the taxpayers whose interest may have changed
+// since the last run (interestCandidates); the first run, and a run for a
+// day before the last one, recompute everyone.
 func (s *Service) PostInterest(ctx context.Context, tx bun.Tx, on hu.Date, by string) (InterestRunResult, error) {
+	return s.postInterest(ctx, tx, on, by, false)
+}
+
+func (s *Service) postInterest(ctx context.Context, tx bun.Tx, on hu.Date, by string, full bool) (InterestRunResult, error) {
 	var res InterestRunResult
+	run := InterestRun{ID: uuid.Must(uuid.NewV7()), On: on, RunAt: s.now().UTC(), RunBy: by}
+	var only map[uuid.UUID]bool
+	if !full {
+		var err error
+		if only, err = interestCandidates(ctx, tx, on); err != nil {
+			return res, err
+		}
+	}
+	run.Full = only == nil
 	batch := s.newBatch(by)
-	err := eachTaxpayer(ctx, tx, on, true, func(tp Taxpayer, accounts []Account) error {
+	err := eachTaxpayer(ctx, tx, on, true, only, func(tp Taxpayer, accounts []Account) error {
+		run.Taxpayers++
 		id := tp.ID
 		post := func(in PostingInput) error {
 			_, err := batch.add(ctx, tx, in, tp.TaxID)
@@ -119,6 +143,83 @@ func (s *Service) PostInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 	if err := batch.flush(ctx, tx); err != nil {
 		return res, err
 	}
+	run.Postings = res.Postings
+	if _, err := tx.NewInsert().Model(&run).Exec(ctx); err != nil {
+		return res, fmt.Errorf("record interest run: %w", err)
+	}
 	return res, appendAudit(ctx, tx, "tax.interest_run", "interest_run", on.String(), map[string]any{
-		"on": on.String(), "taxpayers": res.Taxpayers, "postings": res.Postings, "charged": int64(res.Charged), "reduced": int64(res.Reduced), "by": by}, s.now())
+		"on": on.String(), "taxpayers": res.Taxpayers, "postings": res.Postings, "charged": int64(res.Charged), "reduced": int64(res.Reduced),
+		"recomputed": run.Taxpayers, "full": run.Full, "by": by}, s.now())
+}
+
+// InterestRun records a run: the next one starts from it.
+type InterestRun struct {
+	bun.BaseModel `bun:"table:tax_interest_runs,alias:ir"`
+	db.TenantScoped
+
+	ID        uuid.UUID `bun:"id,pk,type:uuid"` // UUIDv7: when the run started
+	On        hu.Date   `bun:"on_date"`
+	Full      bool      `bun:"full_run"`
+	Taxpayers int       `bun:"taxpayers"`
+	Postings  int       `bun:"postings"`
+	RunAt     time.Time `bun:"run_at"`
+	RunBy     string    `bun:"run_by"`
+}
+
+// changeMargin is how long before the last run a posting still counts as
+// possibly unseen by it (one committed while the run was reading). The
+// run's own postings are newer than the run, so their taxpayers are
+// recomputed once more by the next run: harmless.
+var changeMargin = 24 * time.Hour
+
+// interestCandidates returns the taxpayers whose interest may differ from
+// what the last run (on day L) posted, or nil for everyone (no run yet, or
+// on is before L). The interest of an account can change after L only if
+//   - a posting was added since the run (a payment, a debit, a reversal):
+//     posting identifiers are UUIDv7, so "since" is an identifier at least
+//     that of the run's start less changeMargin;
+//   - a posting is dated after L (a debit falling due since, a credit the
+//     run did not count yet);
+//   - a debit is still open: interest accrues day by day. When the credits
+//     of an account (all dated on or before L, else the rule above holds)
+//     are at least its debits, every debit is paid (a credit pays the open
+//     debits oldest first, even those due later), so its interest is
+//     final; reversals and what they reverse cancel in the sums.
+func interestCandidates(ctx context.Context, tx bun.IDB, on hu.Date) (map[uuid.UUID]bool, error) {
+	var last InterestRun
+	err := tx.NewSelect().Model(&last).OrderExpr("id DESC").Limit(1).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("last interest run: %w", err)
+	}
+	if on.Before(last.On) {
+		return nil, nil
+	}
+	since := v7Floor(time.Unix(last.ID.Time().UnixTime()).Add(-changeMargin))
+	var ids []uuid.UUID
+	err = tx.NewSelect().Model((*Posting)(nil)).Distinct().Column("taxpayer_id").Group("taxpayer_id", "tax_type").
+		Having("(tax_type NOT IN (?) AND SUM(CASE WHEN side = ? THEN amount ELSE -amount END) > 0) OR MAX(id) >= ? OR MAX(on_date) > ?",
+			bun.In([]string{InterestTaxType, "onellenorzesi_potlek"}), Debit, since.String(), last.On).
+		Scan(ctx, &ids)
+	if err != nil {
+		return nil, fmt.Errorf("interest candidates: %w", err)
+	}
+	only := make(map[uuid.UUID]bool, len(ids))
+	for _, id := range ids {
+		only[id] = true
+	}
+	return only, nil
+}
+
+// v7Floor is the smallest UUIDv7 of the millisecond t: as text it sorts
+// before every identifier made from then on.
+func v7Floor(t time.Time) uuid.UUID {
+	var u uuid.UUID
+	ms := uint64(t.UnixMilli())
+	for i := 0; i < 6; i++ {
+		u[i] = byte(ms >> (8 * (5 - i)))
+	}
+	return u
 }

@@ -348,7 +348,7 @@ func (s *Service) Ageing(ctx context.Context, tx bun.IDB, on hu.Date, top int) (
 // false skips the interest computation (the ageing needs only what is
 // open).
 func EachAccount(ctx context.Context, tx bun.IDB, on hu.Date, withInterest bool, fn func(taxpayer uuid.UUID, a Account) error) error {
-	return eachTaxpayer(ctx, tx, on, withInterest, func(tp Taxpayer, accounts []Account) error {
+	return eachTaxpayer(ctx, tx, on, withInterest, nil, func(tp Taxpayer, accounts []Account) error {
 		for _, a := range accounts {
 			if err := fn(tp.ID, a); err != nil {
 				return err

@@ -2,7 +2,7 @@
 -- brief §A.12): each one issued, with the property data the clerk entered,
 -- the value and its basis, and the owner's debts on the day, as it was
 -- registered in IRAT. Never changed or deleted. Keep equivalent to
--- ../sqlite/00008_value_certificates.sql.
+-- ../postgres/00008_value_certificates_interest_runs.sql.
 
 -- +goose Up
 CREATE TABLE tax_value_certificates (
@@ -20,20 +20,28 @@ CREATE TABLE tax_value_certificates (
     debts        TEXT NOT NULL, -- JSON: arrears and interest by tax type
     debt_total   BIGINT NOT NULL,
     issued_on    DATE NOT NULL,
-    issued_at    TIMESTAMPTZ NOT NULL,
+    issued_at    TIMESTAMP NOT NULL,
     issued_by    TEXT NOT NULL,
     PRIMARY KEY (tenant_id, id),
     FOREIGN KEY (tenant_id, taxpayer_id) REFERENCES tax_taxpayers (tenant_id, id)
 );
 CREATE INDEX tax_value_certificates_taxpayer ON tax_value_certificates (tenant_id, taxpayer_id, issued_at);
 
-ALTER TABLE tax_value_certificates ENABLE ROW LEVEL SECURITY;
-ALTER TABLE tax_value_certificates FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON tax_value_certificates
-    USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), ''))
-    WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), ''));
-CREATE POLICY no_delete ON tax_value_certificates AS RESTRICTIVE FOR DELETE USING (false);
-CREATE POLICY no_update ON tax_value_certificates AS RESTRICTIVE FOR UPDATE USING (false);
+-- Each late-payment interest run: the next run recomputes only the
+-- taxpayers whose interest may have changed since (postings added since,
+-- or dated after the run's day, or a debt still open).
+CREATE TABLE tax_interest_runs (
+    tenant_id TEXT NOT NULL,
+    id        TEXT NOT NULL, -- UUIDv7: its time is when the run started
+    on_date   DATE NOT NULL,
+    full_run  BOOLEAN NOT NULL,
+    taxpayers INTEGER NOT NULL, -- recomputed
+    postings  INTEGER NOT NULL,
+    run_at    TIMESTAMP NOT NULL,
+    run_by    TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, id)
+);
 
 -- +goose Down
+DROP TABLE tax_interest_runs;
 DROP TABLE tax_value_certificates;
