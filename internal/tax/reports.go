@@ -273,34 +273,13 @@ func (s *Service) Ageing(ctx context.Context, tx bun.IDB, on hu.Date, top int) (
 	}
 	rows := map[string]*AgeingRow{}
 	debtors := map[uuid.UUID]*Debtor{}
-	err := EachAccount(ctx, tx, on, false, func(taxpayer uuid.UUID, a Account) error {
-		if a.Arrears == 0 {
-			return nil
-		}
-		r := rows[a.TaxType]
-		if r == nil {
-			r = &AgeingRow{TaxType: a.TaxType, Name: TaxTypeName(a.TaxType), Buckets: make([]hu.Forint, len(AgeBuckets))}
-			rows[a.TaxType] = r
-		}
-		r.Debtors++
-		d := debtors[taxpayer]
-		if d == nil {
-			d = &Debtor{TaxpayerID: taxpayer}
-			debtors[taxpayer] = d
-		}
-		for _, db := range a.Debits {
-			if !db.Due || db.Open == 0 {
-				continue
-			}
-			i := bucketOf(on.DaysSince(db.On))
-			r.Buckets[i] += db.Open
-			ag.Totals[i] += db.Open
-			r.Total += db.Open
-			ag.Total += db.Open
-			d.Arrears += db.Open
-			if d.Oldest.IsZero() || db.On.Before(d.Oldest) {
-				d.Oldest = db.On
-			}
+	owing, err := owingTaxpayers(ctx, tx, on)
+	if err != nil {
+		return ag, err
+	}
+	err = eachTaxpayer(ctx, tx, on, false, owing, func(tp Taxpayer, accounts []Account) error {
+		for _, a := range accounts {
+			ageAccount(&ag, rows, debtors, tp.ID, a)
 		}
 		return nil
 	})
@@ -356,4 +335,56 @@ func EachAccount(ctx context.Context, tx bun.IDB, on hu.Date, withInterest bool,
 		}
 		return nil
 	})
+}
+
+// ageAccount adds what is open and due of an account to the ageing.
+func ageAccount(ag *Ageing, rows map[string]*AgeingRow, debtors map[uuid.UUID]*Debtor, taxpayer uuid.UUID, a Account) {
+	if a.Arrears == 0 {
+		return
+	}
+	r := rows[a.TaxType]
+	if r == nil {
+		r = &AgeingRow{TaxType: a.TaxType, Name: TaxTypeName(a.TaxType), Buckets: make([]hu.Forint, len(AgeBuckets))}
+		rows[a.TaxType] = r
+	}
+	r.Debtors++
+	d := debtors[taxpayer]
+	if d == nil {
+		d = &Debtor{TaxpayerID: taxpayer}
+		debtors[taxpayer] = d
+	}
+	for _, db := range a.Debits {
+		if !db.Due || db.Open == 0 {
+			continue
+		}
+		i := bucketOf(ag.On.DaysSince(db.On))
+		r.Buckets[i] += db.Open
+		ag.Totals[i] += db.Open
+		r.Total += db.Open
+		ag.Total += db.Open
+		d.Arrears += db.Open
+		if d.Oldest.IsZero() || db.On.Before(d.Oldest) {
+			d.Oldest = db.On
+		}
+	}
+}
+
+// owingTaxpayers are the taxpayers with an account whose debits exceed
+// the credits dated on or before on: only they can have an open debit
+// (a credit pays the open debits oldest first, even those due later, so
+// where the credits cover the debits, every debit is paid). Reversals and
+// what they reverse cancel in the sums.
+func owingTaxpayers(ctx context.Context, tx bun.IDB, on hu.Date) (map[uuid.UUID]bool, error) {
+	var ids []uuid.UUID
+	err := tx.NewSelect().Model((*Posting)(nil)).Distinct().Column("taxpayer_id").Group("taxpayer_id", "tax_type").
+		Having("SUM(CASE WHEN side = ? THEN amount WHEN on_date <= ? THEN -amount ELSE 0 END) > 0", Debit, on).
+		Scan(ctx, &ids)
+	if err != nil {
+		return nil, fmt.Errorf("owing taxpayers: %w", err)
+	}
+	only := make(map[uuid.UUID]bool, len(ids))
+	for _, id := range ids {
+		only[id] = true
+	}
+	return only, nil
 }
