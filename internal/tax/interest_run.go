@@ -57,8 +57,20 @@ func (s *Service) postInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 	}
 	run.Full = only == nil
 	batch := s.newBatch(by)
+	var open []InterestOpen
 	err := eachTaxpayer(ctx, tx, on, true, only, func(tp Taxpayer, accounts []Account) error {
 		run.Taxpayers++
+		// Who still owes: the next run recomputes them, their interest
+		// goes on.
+	owes:
+		for _, a := range accounts {
+			for _, d := range a.Debits {
+				if d.Open > 0 && !noInterest[a.TaxType] {
+					open = append(open, InterestOpen{RunID: run.ID, TaxpayerID: tp.ID})
+					break owes
+				}
+			}
+		}
 		id := tp.ID
 		post := func(in PostingInput) error {
 			_, err := batch.add(ctx, tx, in, tp.TaxID)
@@ -147,6 +159,12 @@ func (s *Service) postInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 	if _, err := tx.NewInsert().Model(&run).Exec(ctx); err != nil {
 		return res, fmt.Errorf("record interest run: %w", err)
 	}
+	for start := 0; start < len(open); start += batchSize {
+		part := open[start:min(start+batchSize, len(open))]
+		if _, err := tx.NewInsert().Model(&part).Exec(ctx); err != nil {
+			return res, fmt.Errorf("record who owes: %w", err)
+		}
+	}
 	return res, appendAudit(ctx, tx, "tax.interest_run", "interest_run", on.String(), map[string]any{
 		"on": on.String(), "taxpayers": res.Taxpayers, "postings": res.Postings, "charged": int64(res.Charged), "reduced": int64(res.Reduced),
 		"recomputed": run.Taxpayers, "full": run.Full, "by": by}, s.now())
@@ -166,6 +184,15 @@ type InterestRun struct {
 	RunBy     string    `bun:"run_by"`
 }
 
+// InterestOpen is a taxpayer who still owed when a run was made.
+type InterestOpen struct {
+	bun.BaseModel `bun:"table:tax_interest_open,alias:io"`
+	db.TenantScoped
+
+	RunID      uuid.UUID `bun:"run_id,pk,type:uuid"`
+	TaxpayerID uuid.UUID `bun:"taxpayer_id,pk,type:uuid"`
+}
+
 // changeMargin is how long before the last run a posting still counts as
 // possibly unseen by it (one committed while the run was reading). The
 // run's own postings are newer than the run, so their taxpayers are
@@ -174,17 +201,17 @@ var changeMargin = 24 * time.Hour
 
 // interestCandidates returns the taxpayers whose interest may differ from
 // what the last run (on day L) posted, or nil for everyone (no run yet, or
-// on is before L). The interest of an account can change after L only if
+// on is before L). The interest of a taxpayer can change after L only if
 //   - a posting was added since the run (a payment, a debit, a reversal):
 //     posting identifiers are UUIDv7, so "since" is an identifier at least
 //     that of the run's start less changeMargin;
 //   - a posting is dated after L (a debit falling due since, a credit the
 //     run did not count yet);
-//   - a debit is still open: interest accrues day by day. When the credits
-//     of an account (all dated on or before L, else the rule above holds)
-//     are at least its debits, every debit is paid (a credit pays the open
-//     debits oldest first, even those due later), so its interest is
-//     final; reversals and what they reverse cancel in the sums.
+//   - a debit was still open at L: interest accrues day by day. The run
+//     recorded who owed (tax_interest_open); a taxpayer it did not
+//     recompute owed nothing at the run before it, and nothing changed.
+//
+// Each is a range read on an index, never a pass over the whole ledger.
 func interestCandidates(ctx context.Context, tx bun.IDB, on hu.Date) (map[uuid.UUID]bool, error) {
 	var last InterestRun
 	err := tx.NewSelect().Model(&last).OrderExpr("id DESC").Limit(1).Scan(ctx)
@@ -198,17 +225,19 @@ func interestCandidates(ctx context.Context, tx bun.IDB, on hu.Date) (map[uuid.U
 		return nil, nil
 	}
 	since := v7Floor(time.Unix(last.ID.Time().UnixTime()).Add(-changeMargin))
-	var ids []uuid.UUID
-	err = tx.NewSelect().Model((*Posting)(nil)).Distinct().Column("taxpayer_id").Group("taxpayer_id", "tax_type").
-		Having("(tax_type NOT IN (?) AND SUM(CASE WHEN side = ? THEN amount ELSE -amount END) > 0) OR MAX(id) >= ? OR MAX(on_date) > ?",
-			bun.In([]string{InterestTaxType, "onellenorzesi_potlek"}), Debit, since.String(), last.On).
-		Scan(ctx, &ids)
-	if err != nil {
-		return nil, fmt.Errorf("interest candidates: %w", err)
-	}
-	only := make(map[uuid.UUID]bool, len(ids))
-	for _, id := range ids {
-		only[id] = true
+	only := map[uuid.UUID]bool{}
+	for what, q := range map[string]*bun.SelectQuery{
+		"added since":       tx.NewSelect().Model((*Posting)(nil)).Distinct().Column("taxpayer_id").Where("id >= ?", since.String()),
+		"dated after":       tx.NewSelect().Model((*Posting)(nil)).Distinct().Column("taxpayer_id").Where("on_date > ?", last.On),
+		"owing at last run": tx.NewSelect().Model((*InterestOpen)(nil)).Column("taxpayer_id").Where("run_id = ?", last.ID),
+	} {
+		var ids []uuid.UUID
+		if err := q.Scan(ctx, &ids); err != nil {
+			return nil, fmt.Errorf("interest candidates (%s): %w", what, err)
+		}
+		for _, id := range ids {
+			only[id] = true
+		}
 	}
 	return only, nil
 }

@@ -28,8 +28,10 @@ CREATE TABLE tax_value_certificates (
 CREATE INDEX tax_value_certificates_taxpayer ON tax_value_certificates (tenant_id, taxpayer_id, issued_at);
 
 -- Each late-payment interest run: the next run recomputes only the
--- taxpayers whose interest may have changed since (postings added since,
--- or dated after the run's day, or a debt still open).
+-- taxpayers whose interest may have changed since: postings added since
+-- (by the primary key: posting ids are UUIDv7), postings dated after the
+-- run's day (tax_postings_on_date), and those who still owed then
+-- (tax_interest_open).
 CREATE TABLE tax_interest_runs (
     tenant_id TEXT NOT NULL,
     id        TEXT NOT NULL, -- UUIDv7: its time is when the run started
@@ -41,6 +43,14 @@ CREATE TABLE tax_interest_runs (
     run_by    TEXT NOT NULL,
     PRIMARY KEY (tenant_id, id)
 );
+
+CREATE TABLE tax_interest_open (
+    tenant_id   TEXT NOT NULL,
+    run_id      TEXT NOT NULL,
+    taxpayer_id TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, run_id, taxpayer_id)
+);
+CREATE INDEX tax_postings_on_date ON tax_postings (tenant_id, on_date);
 
 ALTER TABLE tax_value_certificates ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tax_value_certificates FORCE ROW LEVEL SECURITY;
@@ -55,7 +65,15 @@ CREATE POLICY tenant_isolation ON tax_interest_runs
     USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), ''))
     WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), ''));
 CREATE POLICY no_delete ON tax_interest_runs AS RESTRICTIVE FOR DELETE USING (false);
+ALTER TABLE tax_interest_open ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tax_interest_open FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON tax_interest_open
+    USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), ''))
+    WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), ''));
+CREATE POLICY no_delete ON tax_interest_open AS RESTRICTIVE FOR DELETE USING (false);
 
 -- +goose Down
+DROP INDEX tax_postings_on_date;
+DROP TABLE tax_interest_open;
 DROP TABLE tax_interest_runs;
 DROP TABLE tax_value_certificates;

@@ -28,8 +28,10 @@ CREATE TABLE tax_value_certificates (
 CREATE INDEX tax_value_certificates_taxpayer ON tax_value_certificates (tenant_id, taxpayer_id, issued_at);
 
 -- Each late-payment interest run: the next run recomputes only the
--- taxpayers whose interest may have changed since (postings added since,
--- or dated after the run's day, or a debt still open).
+-- taxpayers whose interest may have changed since: postings added since
+-- (by the primary key: posting ids are UUIDv7), postings dated after the
+-- run's day (tax_postings_on_date), and those who still owed then
+-- (tax_interest_open).
 CREATE TABLE tax_interest_runs (
     tenant_id TEXT NOT NULL,
     id        TEXT NOT NULL, -- UUIDv7: its time is when the run started
@@ -42,6 +44,16 @@ CREATE TABLE tax_interest_runs (
     PRIMARY KEY (tenant_id, id)
 );
 
+CREATE TABLE tax_interest_open (
+    tenant_id   TEXT NOT NULL,
+    run_id      TEXT NOT NULL,
+    taxpayer_id TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, run_id, taxpayer_id)
+);
+CREATE INDEX tax_postings_on_date ON tax_postings (tenant_id, on_date);
+
 -- +goose Down
+DROP INDEX tax_postings_on_date;
+DROP TABLE tax_interest_open;
 DROP TABLE tax_interest_runs;
 DROP TABLE tax_value_certificates;
