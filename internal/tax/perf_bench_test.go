@@ -45,14 +45,16 @@ func benchTaxpayers() int {
 // same ledger.
 var errRollback = errors.New("rollback")
 
-func benchLedger(b *testing.B) (*db.DB, taxbench.Summary) {
+func benchLedger(b *testing.B) (*db.DB, taxbench.Summary) { return benchLedgerYears(b, 10) }
+
+func benchLedgerYears(b *testing.B, years int) (*db.DB, taxbench.Summary) {
 	b.Helper()
 	d := dbtest.Open(b, migrations.Platform, db.Migrations{Module: "tax", FS: tax.Module().Migrations})
 	start := time.Now()
 	var sum taxbench.Summary
 	err := d.InTenant(context.Background(), benchTenant, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		sum, err = taxbench.Generate(ctx, tx, taxbench.Options{Taxpayers: benchTaxpayers(), Years: 10, Until: benchUntil, Seed: 1})
+		sum, err = taxbench.Generate(ctx, tx, taxbench.Options{Taxpayers: benchTaxpayers(), Years: years, Until: benchUntil, Seed: 1})
 		return err
 	})
 	if err != nil {
@@ -166,6 +168,16 @@ func BenchmarkLedger(b *testing.B) {
 		}
 	})
 
+}
+
+// BenchmarkStatementImport imports a day's camt.053 statement of 50 000
+// entries (parsing included) into a municipality of ASP_BENCH_TAXPAYERS
+// taxpayers, then the same statement again:
+//
+//	go test ./internal/tax -run '^$' -bench StatementImport -benchtime 3x
+func BenchmarkStatementImport(b *testing.B) {
+	d, sum := benchLedgerYears(b, 1)
+	s := &tax.Service{Now: func() time.Time { return benchUntil.Time().Add(10 * time.Hour) }}
 	// A day's statement of 50 000 entries for the communal tax account:
 	// most name a taxpayer, some name nobody known, some are money out.
 	const entries = 50_000
@@ -191,7 +203,7 @@ func BenchmarkLedger(b *testing.B) {
 			})
 		}
 	})
-	err = d.InTenant(context.Background(), benchTenant, func(ctx context.Context, tx bun.Tx) error {
+	err := d.InTenant(context.Background(), benchTenant, func(ctx context.Context, tx bun.Tx) error {
 		sts, err := bankstatement.ParseCamt053(bytes.NewReader(statement))
 		if err != nil {
 			return err
