@@ -211,7 +211,8 @@ var changeMargin = 24 * time.Hour
 //     recorded who owed (tax_interest_open); a taxpayer it did not
 //     recompute owed nothing at the run before it, and nothing changed.
 //
-// Each is a range read on an index, never a pass over the whole ledger.
+// Each is a range read on an index, never a pass over the whole ledger
+// (no DISTINCT: it would lead the planner to walk the account index).
 func interestCandidates(ctx context.Context, tx bun.IDB, on hu.Date) (map[uuid.UUID]bool, error) {
 	var last InterestRun
 	err := tx.NewSelect().Model(&last).OrderExpr("id DESC").Limit(1).Scan(ctx)
@@ -227,8 +228,8 @@ func interestCandidates(ctx context.Context, tx bun.IDB, on hu.Date) (map[uuid.U
 	since := v7Floor(time.Unix(last.ID.Time().UnixTime()).Add(-changeMargin))
 	only := map[uuid.UUID]bool{}
 	for what, q := range map[string]*bun.SelectQuery{
-		"added since":       tx.NewSelect().Model((*Posting)(nil)).Distinct().Column("taxpayer_id").Where("id >= ?", since.String()),
-		"dated after":       tx.NewSelect().Model((*Posting)(nil)).Distinct().Column("taxpayer_id").Where("on_date > ?", last.On),
+		"added since":       tx.NewSelect().Model((*Posting)(nil)).Column("taxpayer_id").Where("id >= ?", since.String()),
+		"dated after":       tx.NewSelect().Model((*Posting)(nil)).Column("taxpayer_id").Where("on_date > ?", last.On),
 		"owing at last run": tx.NewSelect().Model((*InterestOpen)(nil)).Column("taxpayer_id").Where("run_id = ?", last.ID),
 	} {
 		var ids []uuid.UUID
