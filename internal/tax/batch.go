@@ -32,6 +32,7 @@ type postingBatch struct {
 	now    time.Time
 	ps     []Posting
 	taxIDs []string
+	last   uuid.UUID // the last posting written
 }
 
 func (s *Service) newBatch(by string) *postingBatch {
@@ -68,6 +69,7 @@ func (b *postingBatch) flush(ctx context.Context, tx bun.Tx) error {
 	if _, err := audit.AppendMany(ctx, tx, t, evs, b.now); err != nil {
 		return err
 	}
+	b.last = b.ps[len(b.ps)-1].ID
 	b.ps, b.taxIDs = b.ps[:0], b.taxIDs[:0]
 	return nil
 }

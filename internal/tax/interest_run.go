@@ -156,6 +156,7 @@ func (s *Service) postInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 		return res, err
 	}
 	run.Postings = res.Postings
+	run.LastPosting = batch.last.String()
 	if _, err := tx.NewInsert().Model(&run).Exec(ctx); err != nil {
 		return res, fmt.Errorf("record interest run: %w", err)
 	}
@@ -180,8 +181,11 @@ type InterestRun struct {
 	Full      bool      `bun:"full_run"`
 	Taxpayers int       `bun:"taxpayers"`
 	Postings  int       `bun:"postings"`
-	RunAt     time.Time `bun:"run_at"`
-	RunBy     string    `bun:"run_by"`
+	// LastPosting is the last posting the run wrote: its own postings do
+	// not make their taxpayers candidates of the next run.
+	LastPosting string    `bun:"last_posting"`
+	RunAt       time.Time `bun:"run_at"`
+	RunBy       string    `bun:"run_by"`
 }
 
 // InterestOpen is a taxpayer who still owed when a run was made.
@@ -194,17 +198,17 @@ type InterestOpen struct {
 }
 
 // changeMargin is how long before the last run a posting still counts as
-// possibly unseen by it (one committed while the run was reading). The
-// run's own postings are newer than the run, so their taxpayers are
-// recomputed once more by the next run: harmless.
+// possibly unseen by it (one committed while the run was reading).
 var changeMargin = 24 * time.Hour
 
 // interestCandidates returns the taxpayers whose interest may differ from
 // what the last run (on day L) posted, or nil for everyone (no run yet, or
 // on is before L). The interest of a taxpayer can change after L only if
-//   - a posting was added since the run (a payment, a debit, a reversal):
-//     posting identifiers are UUIDv7, so "since" is an identifier at least
-//     that of the run's start less changeMargin;
+//   - a posting was added since the run (a payment, a debit, a reversal),
+//     other than the run's own: posting identifiers are UUIDv7, so "since"
+//     is an identifier at least that of the run's start less
+//     changeMargin, and the run's own are its interest postings between
+//     its start and its last posting;
 //   - a posting is dated after L (a debit falling due since, a credit the
 //     run did not count yet);
 //   - a debit was still open at L: interest accrues day by day. The run
@@ -228,7 +232,8 @@ func interestCandidates(ctx context.Context, tx bun.IDB, on hu.Date) (map[uuid.U
 	since := v7Floor(time.Unix(last.ID.Time().UnixTime()).Add(-changeMargin))
 	only := map[uuid.UUID]bool{}
 	for what, q := range map[string]*bun.SelectQuery{
-		"added since":       tx.NewSelect().Model((*Posting)(nil)).Column("taxpayer_id").Where("id >= ?", since.String()),
+		"added since": tx.NewSelect().Model((*Posting)(nil)).Column("taxpayer_id").Where("id >= ?", since.String()).
+			Where("NOT (kind = ? AND id >= ? AND id <= ?)", "kesedelmi_potlek", last.ID.String(), last.LastPosting),
 		"dated after":       tx.NewSelect().Model((*Posting)(nil)).Column("taxpayer_id").Where("on_date > ?", last.On),
 		"owing at last run": tx.NewSelect().Model((*InterestOpen)(nil)).Column("taxpayer_id").Where("run_id = ?", last.ID),
 	} {

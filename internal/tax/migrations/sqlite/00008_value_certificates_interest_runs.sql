@@ -39,6 +39,7 @@ CREATE TABLE tax_interest_runs (
     full_run  BOOLEAN NOT NULL,
     taxpayers INTEGER NOT NULL, -- recomputed
     postings  INTEGER NOT NULL,
+    last_posting TEXT NOT NULL DEFAULT '', -- id of the last posting the run wrote
     run_at    TIMESTAMP NOT NULL,
     run_by    TEXT NOT NULL,
     PRIMARY KEY (tenant_id, id)
