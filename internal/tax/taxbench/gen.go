@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -52,6 +53,23 @@ func TaxID(n int) string {
 			return s + string(rune('0'+c))
 		}
 	}
+}
+
+// v7At is a UUIDv7 of the time t: the ledger's postings carry the time
+// they were posted, years ago, as real ones do (the interest run tells new
+// postings from old by it).
+func v7At(t time.Time, r *rand.Rand) uuid.UUID {
+	var u uuid.UUID
+	ms := uint64(t.UnixMilli())
+	for i := 0; i < 6; i++ {
+		u[i] = byte(ms >> (8 * (5 - i)))
+	}
+	for i := 6; i < 16; i++ {
+		u[i] = byte(r.Uint32())
+	}
+	u[6] = 0x70 | u[6]&0x0f
+	u[8] = 0x80 | u[8]&0x3f
+	return u
 }
 
 // Generate writes the ledger in the tenant of ctx.
@@ -114,8 +132,10 @@ func Generate(ctx context.Context, tx bun.Tx, o Options) (Summary, error) {
 					if due.After(o.Until) {
 						continue
 					}
-					d := tax.Posting{ID: uuid.Must(uuid.NewV7()), TaxpayerID: tp.ID, TaxType: tt, Side: tax.Debit, Amount: yearly / 2, On: due,
-						TaxYear: y, Kind: "kivetés", Reference: fmt.Sprintf("%d/%d", len(batch), y), PostedAt: at, PostedBy: "taxbench"}
+					// Assessed in February, posted then.
+					postedAt := time.Date(y, 2, 15, 9, 0, 0, 0, time.UTC)
+					d := tax.Posting{ID: v7At(postedAt, r), TaxpayerID: tp.ID, TaxType: tt, Side: tax.Debit, Amount: yearly / 2, On: due,
+						TaxYear: y, Kind: "kivetés", Reference: fmt.Sprintf("%d/%d", len(batch), y), PostedAt: postedAt, PostedBy: "taxbench"}
 					batch = append(batch, d)
 					sum.Debits++
 					n++
@@ -131,8 +151,9 @@ func Generate(ctx context.Context, tx bun.Tx, o Options) (Summary, error) {
 						}
 					}
 					if !paid.IsZero() && !paid.After(o.Until) {
-						batch = append(batch, tax.Posting{ID: uuid.Must(uuid.NewV7()), TaxpayerID: tp.ID, TaxType: tt, Side: tax.Credit, Amount: yearly / 2, On: paid,
-							TaxYear: paid.Year, Kind: "befizetés", Reference: "kivonat", Note: tp.TaxID, PostedAt: at, PostedBy: "taxbench"})
+						postedAt := paid.Time().Add(30 * time.Hour) // imported the next morning
+						batch = append(batch, tax.Posting{ID: v7At(postedAt, r), TaxpayerID: tp.ID, TaxType: tt, Side: tax.Credit, Amount: yearly / 2, On: paid,
+							TaxYear: paid.Year, Kind: "befizetés", Reference: "kivonat", Note: tp.TaxID, PostedAt: postedAt, PostedBy: "taxbench"})
 						sum.Credits++
 						n++
 					}
