@@ -104,6 +104,7 @@ func TestTenantSeparationHarness(t *testing.T) {
 			"entry":       b.ID.String(),
 			"decree":      b.ID.String(),
 			"declaration": b.ID.String(),
+			"valuecert":   b.ID.String(),
 			"ksh":         "17376",
 			"role":        access.RoleKeyUser,
 			"token":       tokenOfB,

@@ -105,8 +105,8 @@ func computeAccount(taxType string, ps []Posting, on hu.Date) (Account, error) {
 }
 
 // computeAccountWith is computeAccount, without the interest when
-// withInterest is false (the write-off run needs only what is open, and
-// interest over years of old debts is most of the work).
+// withInterest is false: the write-off run and the reports need only what
+// is open, and interest over years of old debts is most of the work.
 func computeAccountWith(taxType string, ps []Posting, on hu.Date, withInterest bool) (Account, error) {
 	a := Account{TaxType: taxType, On: on, Postings: ps}
 	reversed := map[uuid.UUID]bool{}

@@ -15,8 +15,8 @@ import (
 	"github.com/openasp-hu/asp/internal/tax"
 )
 
-// benchTaxpayers is the size of a large town's arrears list.
-const benchTaxpayers = 60_000
+// arrearsTaxpayers is the size of a large town's arrears list.
+const arrearsTaxpayers = 60_000
 
 // seedArrears writes n taxpayers, each with a building tax debit of the
 // spring instalment of due (half of them part-paid) and, every third, a
@@ -77,7 +77,7 @@ var errRollback = errors.New("rolled back: a benchmark changes nothing")
 func BenchmarkReminderRun(b *testing.B) {
 	d := openTax(b)
 	due := hu.Date{Year: 2026, Month: 3, Day: 16}
-	seedArrears(b, d, benchTaxpayers, due)
+	seedArrears(b, d, arrearsTaxpayers, due)
 	s := &tax.Service{Now: func() time.Time { return time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC) }}
 	on := hu.Date{Year: 2026, Month: 6, Day: 1}
 	for b.Loop() {
@@ -92,7 +92,7 @@ func BenchmarkReminderRun(b *testing.B) {
 		if !errors.Is(err, errRollback) {
 			b.Fatal(err)
 		}
-		if len(res.Reminders) != benchTaxpayers {
+		if len(res.Reminders) != arrearsTaxpayers {
 			b.Fatalf("%d reminders", len(res.Reminders))
 		}
 	}
@@ -103,7 +103,7 @@ func BenchmarkReminderRun(b *testing.B) {
 // (and its audit entry) per debit. Rolled back like the reminder run.
 func BenchmarkWriteOffRun(b *testing.B) {
 	d := openTax(b)
-	seedArrears(b, d, benchTaxpayers, hu.Date{Year: 2019, Month: 3, Day: 16})
+	seedArrears(b, d, arrearsTaxpayers, hu.Date{Year: 2019, Month: 3, Day: 16})
 	s := &tax.Service{Now: func() time.Time { return time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC) }}
 	for b.Loop() {
 		var res tax.WriteOffResult
@@ -117,7 +117,7 @@ func BenchmarkWriteOffRun(b *testing.B) {
 		if !errors.Is(err, errRollback) {
 			b.Fatal(err)
 		}
-		if len(res.Items) != benchTaxpayers+benchTaxpayers/3 {
+		if len(res.Items) != arrearsTaxpayers+arrearsTaxpayers/3 {
 			b.Fatalf("%d write-offs", len(res.Items))
 		}
 	}

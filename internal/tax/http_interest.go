@@ -30,6 +30,7 @@ func routes(rt *web.Router, d module.Deps, reg Registrar) error {
 	h.routesDecrees(rt, d)
 	h.routesCollection(rt, d)
 	h.routesDeclarations(rt, d)
+	h.routesReports(rt, d)
 	return nil
 }
 

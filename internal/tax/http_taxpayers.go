@@ -37,6 +37,7 @@ var SeparationRoutes = append([]separation.Route{
 	decreeSeparationRoutes,
 	collectionSeparationRoutes,
 	declarationSeparationRoutes,
+	reportSeparationRoutes,
 )...)
 
 func (h *handlers) routesTaxpayers(rt *web.Router, d module.Deps) {
@@ -121,6 +122,8 @@ type taxpayerData struct {
 	CanPost  bool
 	Types    []taxTypeChoice
 	Year     int
+
+	ValueCertificates []ValueCertificate
 }
 
 type taxTypeChoice struct{ Code, Name string }
@@ -158,6 +161,9 @@ func (h *handlers) loadTaxpayer(r *http.Request) (taxpayerData, error) {
 			return web.NotFound()
 		}
 		d.Taxpayer = *tp
+		if d.ValueCertificates, err = valueCertificatesOf(ctx, tx, tp.ID); err != nil {
+			return err
+		}
 		d.Accounts, err = h.svc.Accounts(ctx, tx, tp.ID, d.On)
 		return err
 	})

@@ -2,13 +2,18 @@ package tax
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/google/uuid"
+
 	"github.com/uptrace/bun"
 
 	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/platform/db"
 )
 
 // InterestTaxType is where late-payment interest is posted: its own tax
@@ -32,16 +37,44 @@ type InterestRunResult struct {
 // for that debit and posts the difference on the késedelmi pótlék tax
 // type, referring to the debit. Running it again on the same day posts
 // nothing; a later run posts only what accrued since.
+//
+// A run recomputes only the taxpayers whose interest may have changed
+// since the last run (interestCandidates); the first run, and a run for a
+// day before the last one, recompute everyone.
 func (s *Service) PostInterest(ctx context.Context, tx bun.Tx, on hu.Date, by string) (InterestRunResult, error) {
+	return s.postInterest(ctx, tx, on, by, false)
+}
+
+func (s *Service) postInterest(ctx context.Context, tx bun.Tx, on hu.Date, by string, full bool) (InterestRunResult, error) {
 	var res InterestRunResult
-	var ids []uuid.UUID
-	if err := tx.NewSelect().Model((*Taxpayer)(nil)).Column("id").OrderExpr("id").Scan(ctx, &ids); err != nil {
-		return res, fmt.Errorf("taxpayers: %w", err)
-	}
-	for _, id := range ids {
-		accounts, err := s.Accounts(ctx, tx, id, on)
-		if err != nil {
+	run := InterestRun{ID: uuid.Must(uuid.NewV7()), On: on, RunAt: s.now().UTC(), RunBy: by}
+	var only map[uuid.UUID]bool
+	if !full {
+		var err error
+		if only, err = interestCandidates(ctx, tx, on); err != nil {
 			return res, err
+		}
+	}
+	run.Full = only == nil
+	batch := s.newBatch(by)
+	var open []InterestOpen
+	err := eachTaxpayer(ctx, tx, on, true, only, func(tp Taxpayer, accounts []Account) error {
+		run.Taxpayers++
+		// Who still owes: the next run recomputes them, their interest
+		// goes on.
+	owes:
+		for _, a := range accounts {
+			for _, d := range a.Debits {
+				if d.Open > 0 && !noInterest[a.TaxType] {
+					open = append(open, InterestOpen{RunID: run.ID, TaxpayerID: tp.ID})
+					break owes
+				}
+			}
+		}
+		id := tp.ID
+		post := func(in PostingInput) error {
+			_, err := batch.add(ctx, tx, in, tp.TaxID)
+			return err
 		}
 		posted := map[string]hu.Forint{} // debit id → interest posted for it
 		for _, a := range accounts {
@@ -75,9 +108,9 @@ func (s *Service) PostInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 		}
 		sort.Strings(gone)
 		for _, ref := range gone {
-			if _, err := s.Post(ctx, tx, PostingInput{TaxpayerID: id, TaxType: InterestTaxType, Side: Credit, Amount: posted[ref], On: on,
-				TaxYear: on.Year, Kind: "kesedelmi_potlek", Reference: ref, Note: "az alapjául szolgáló tétel stornózva"}, by); err != nil {
-				return res, err
+			if err := post(PostingInput{TaxpayerID: id, TaxType: InterestTaxType, Side: Credit, Amount: posted[ref], On: on,
+				TaxYear: on.Year, Kind: "kesedelmi_potlek", Reference: ref, Note: "az alapjául szolgáló tétel stornózva"}); err != nil {
+				return err
 			}
 			res.Postings++
 			res.Reduced += posted[ref]
@@ -96,11 +129,11 @@ func (s *Service) PostInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 				if diff < 0 {
 					side, diff = Credit, -diff
 				}
-				_, err := s.Post(ctx, tx, PostingInput{TaxpayerID: id, TaxType: InterestTaxType, Side: side, Amount: diff, On: on,
+				err := post(PostingInput{TaxpayerID: id, TaxType: InterestTaxType, Side: side, Amount: diff, On: on,
 					TaxYear: d.TaxYear, Kind: "kesedelmi_potlek", Reference: d.ID.String(),
-					Note: fmt.Sprintf("%s, esedékes %s, %s-ig", TaxTypeName(a.TaxType), d.On, on)}, by)
+					Note: fmt.Sprintf("%s, esedékes %s, %s-ig", TaxTypeName(a.TaxType), d.On, on)})
 				if err != nil {
-					return res, err
+					return err
 				}
 				res.Postings++
 				if side == Debit {
@@ -114,7 +147,114 @@ func (s *Service) PostInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 		if touched {
 			res.Taxpayers++
 		}
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	if err := batch.flush(ctx, tx); err != nil {
+		return res, err
+	}
+	run.Postings = res.Postings
+	run.LastPosting = batch.last.String()
+	if _, err := tx.NewInsert().Model(&run).Exec(ctx); err != nil {
+		return res, fmt.Errorf("record interest run: %w", err)
+	}
+	for start := 0; start < len(open); start += batchSize {
+		part := open[start:min(start+batchSize, len(open))]
+		if _, err := tx.NewInsert().Model(&part).Exec(ctx); err != nil {
+			return res, fmt.Errorf("record who owes: %w", err)
+		}
 	}
 	return res, appendAudit(ctx, tx, "tax.interest_run", "interest_run", on.String(), map[string]any{
-		"on": on.String(), "taxpayers": res.Taxpayers, "postings": res.Postings, "charged": int64(res.Charged), "reduced": int64(res.Reduced), "by": by}, s.now())
+		"on": on.String(), "taxpayers": res.Taxpayers, "postings": res.Postings, "charged": int64(res.Charged), "reduced": int64(res.Reduced),
+		"recomputed": run.Taxpayers, "full": run.Full, "by": by}, s.now())
+}
+
+// InterestRun records a run: the next one starts from it.
+type InterestRun struct {
+	bun.BaseModel `bun:"table:tax_interest_runs,alias:ir"`
+	db.TenantScoped
+
+	ID        uuid.UUID `bun:"id,pk,type:uuid"` // UUIDv7: when the run started
+	On        hu.Date   `bun:"on_date"`
+	Full      bool      `bun:"full_run"`
+	Taxpayers int       `bun:"taxpayers"`
+	Postings  int       `bun:"postings"`
+	// LastPosting is the last posting the run wrote: its own postings do
+	// not make their taxpayers candidates of the next run.
+	LastPosting string    `bun:"last_posting"`
+	RunAt       time.Time `bun:"run_at"`
+	RunBy       string    `bun:"run_by"`
+}
+
+// InterestOpen is a taxpayer who still owed when a run was made.
+type InterestOpen struct {
+	bun.BaseModel `bun:"table:tax_interest_open,alias:io"`
+	db.TenantScoped
+
+	RunID      uuid.UUID `bun:"run_id,pk,type:uuid"`
+	TaxpayerID uuid.UUID `bun:"taxpayer_id,pk,type:uuid"`
+}
+
+// changeMargin is how long before the last run a posting still counts as
+// possibly unseen by it (one committed while the run was reading).
+var changeMargin = 24 * time.Hour
+
+// interestCandidates returns the taxpayers whose interest may differ from
+// what the last run (on day L) posted, or nil for everyone (no run yet, or
+// on is before L). The interest of a taxpayer can change after L only if
+//   - a posting was added since the run (a payment, a debit, a reversal),
+//     other than the run's own: posting identifiers are UUIDv7, so "since"
+//     is an identifier at least that of the run's start less
+//     changeMargin, and the run's own are its interest postings between
+//     its start and its last posting;
+//   - a posting is dated after L (a debit falling due since, a credit the
+//     run did not count yet);
+//   - a debit was still open at L: interest accrues day by day. The run
+//     recorded who owed (tax_interest_open); a taxpayer it did not
+//     recompute owed nothing at the run before it, and nothing changed.
+//
+// Each is a range read on an index, never a pass over the whole ledger
+// (no DISTINCT: it would lead the planner to walk the account index).
+func interestCandidates(ctx context.Context, tx bun.IDB, on hu.Date) (map[uuid.UUID]bool, error) {
+	var last InterestRun
+	err := tx.NewSelect().Model(&last).OrderExpr("id DESC").Limit(1).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("last interest run: %w", err)
+	}
+	if on.Before(last.On) {
+		return nil, nil
+	}
+	since := v7Floor(time.Unix(last.ID.Time().UnixTime()).Add(-changeMargin))
+	only := map[uuid.UUID]bool{}
+	for what, q := range map[string]*bun.SelectQuery{
+		"added since": tx.NewSelect().Model((*Posting)(nil)).Column("taxpayer_id").Where("id >= ?", since.String()).
+			Where("NOT (kind = ? AND id >= ? AND id <= ?)", "kesedelmi_potlek", last.ID.String(), last.LastPosting),
+		"dated after":       tx.NewSelect().Model((*Posting)(nil)).Column("taxpayer_id").Where("on_date > ?", last.On),
+		"owing at last run": tx.NewSelect().Model((*InterestOpen)(nil)).Column("taxpayer_id").Where("run_id = ?", last.ID),
+	} {
+		var ids []uuid.UUID
+		if err := q.Scan(ctx, &ids); err != nil {
+			return nil, fmt.Errorf("interest candidates (%s): %w", what, err)
+		}
+		for _, id := range ids {
+			only[id] = true
+		}
+	}
+	return only, nil
+}
+
+// v7Floor is the smallest UUIDv7 of the millisecond t: as text it sorts
+// before every identifier made from then on.
+func v7Floor(t time.Time) uuid.UUID {
+	var u uuid.UUID
+	ms := uint64(t.UnixMilli())
+	for i := 0; i < 6; i++ {
+		u[i] = byte(ms >> (8 * (5 - i)))
+	}
+	return u
 }

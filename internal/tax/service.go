@@ -130,24 +130,9 @@ type PostingInput struct {
 
 // Post books a posting on a taxpayer's account.
 func (s *Service) Post(ctx context.Context, tx bun.Tx, in PostingInput, by string) (Posting, error) {
-	switch {
-	case !validTaxType(in.TaxType):
-		return Posting{}, problem("bad_tax_type", "tax_type", "Válassza ki az adónemet.", "Choose the tax type.")
-	case in.Side != Debit && in.Side != Credit:
-		return Posting{}, problem("bad_side", "side", "Válassza ki, hogy előírás (terhelés) vagy jóváírás.", "Choose whether it is a debit or a credit.")
-	case in.Amount <= 0:
-		return Posting{}, problem("bad_amount", "amount", "Az összeg pozitív, egész forint legyen.", "The amount must be a positive whole number of forints.")
-	case !in.On.IsValid():
-		return Posting{}, problem("bad_date", "on", "Adja meg a napot (előírásnál az esedékességet, jóváírásnál az értéknapot).", "Give the day (the due date of a debit, the value date of a credit).")
-	case in.TaxYear < 1990 || in.TaxYear > hu.DateOf(s.now()).Year+1:
-		return Posting{}, problem("bad_year", "tax_year", "Az adóév 1990 és a jövő év között lehet.", "The tax year is between 1990 and next year.")
-	}
-	in.Kind, in.Reference, in.Note = strings.TrimSpace(in.Kind), strings.TrimSpace(in.Reference), strings.TrimSpace(in.Note)
-	if in.Kind == "" {
-		in.Kind = "manual"
-	}
-	if len(in.Reference) > 200 || len(in.Note) > 1000 || len(in.Kind) > 40 {
-		return Posting{}, problem("too_long", "note", "A hivatkozás legfeljebb 200, a megjegyzés legfeljebb 1000 karakter.", "The reference is at most 200, the note at most 1000 characters.")
+	in, err := s.checkPosting(in)
+	if err != nil {
+		return Posting{}, err
 	}
 	tp, err := taxpayerByID(ctx, tx, in.TaxpayerID)
 	if err != nil {
@@ -157,13 +142,46 @@ func (s *Service) Post(ctx context.Context, tx bun.Tx, in PostingInput, by strin
 		return Posting{}, errNoTaxpayer
 	}
 	now := s.now().UTC()
-	p := Posting{ID: uuid.Must(uuid.NewV7()), TaxpayerID: tp.ID, TaxType: in.TaxType, Side: in.Side, Amount: in.Amount, On: in.On,
-		TaxYear: in.TaxYear, Kind: in.Kind, Reference: in.Reference, Note: in.Note, PostedAt: now, PostedBy: by}
+	p := newPosting(in, by, now)
 	if _, err := tx.NewInsert().Model(&p).Exec(ctx); err != nil {
 		return Posting{}, fmt.Errorf("insert posting: %w", err)
 	}
-	return p, appendAudit(ctx, tx, "tax.post", "posting", p.ID.String(), map[string]any{"taxpayer": tp.TaxID, "tax_type": p.TaxType,
-		"side": p.Side, "amount": int64(p.Amount), "on": p.On.String(), "tax_year": p.TaxYear, "kind": p.Kind, "reference": p.Reference, "by": by}, now)
+	return p, appendAudit(ctx, tx, "tax.post", "posting", p.ID.String(), postingDetail(p, tp.TaxID, by), now)
+}
+
+// checkPosting refuses a posting the account cannot take, and tidies its
+// texts.
+func (s *Service) checkPosting(in PostingInput) (PostingInput, error) {
+	switch {
+	case !validTaxType(in.TaxType):
+		return in, problem("bad_tax_type", "tax_type", "Válassza ki az adónemet.", "Choose the tax type.")
+	case in.Side != Debit && in.Side != Credit:
+		return in, problem("bad_side", "side", "Válassza ki, hogy előírás (terhelés) vagy jóváírás.", "Choose whether it is a debit or a credit.")
+	case in.Amount <= 0:
+		return in, problem("bad_amount", "amount", "Az összeg pozitív, egész forint legyen.", "The amount must be a positive whole number of forints.")
+	case !in.On.IsValid():
+		return in, problem("bad_date", "on", "Adja meg a napot (előírásnál az esedékességet, jóváírásnál az értéknapot).", "Give the day (the due date of a debit, the value date of a credit).")
+	case in.TaxYear < 1990 || in.TaxYear > hu.DateOf(s.now()).Year+1:
+		return in, problem("bad_year", "tax_year", "Az adóév 1990 és a jövő év között lehet.", "The tax year is between 1990 and next year.")
+	}
+	in.Kind, in.Reference, in.Note = strings.TrimSpace(in.Kind), strings.TrimSpace(in.Reference), strings.TrimSpace(in.Note)
+	if in.Kind == "" {
+		in.Kind = "manual"
+	}
+	if len(in.Reference) > 200 || len(in.Note) > 1000 || len(in.Kind) > 40 {
+		return in, problem("too_long", "note", "A hivatkozás legfeljebb 200, a megjegyzés legfeljebb 1000 karakter.", "The reference is at most 200, the note at most 1000 characters.")
+	}
+	return in, nil
+}
+
+func newPosting(in PostingInput, by string, now time.Time) Posting {
+	return Posting{ID: uuid.Must(uuid.NewV7()), TaxpayerID: in.TaxpayerID, TaxType: in.TaxType, Side: in.Side, Amount: in.Amount, On: in.On,
+		TaxYear: in.TaxYear, Kind: in.Kind, Reference: in.Reference, Note: in.Note, PostedAt: now, PostedBy: by}
+}
+
+func postingDetail(p Posting, taxID, by string) map[string]any {
+	return map[string]any{"taxpayer": taxID, "tax_type": p.TaxType,
+		"side": p.Side, "amount": int64(p.Amount), "on": p.On.String(), "tax_year": p.TaxYear, "kind": p.Kind, "reference": p.Reference, "by": by}
 }
 
 // Reverse cancels a posting with one of the other side that names it:

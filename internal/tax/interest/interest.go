@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"math/big"
 	"sort"
+	"sync"
 
 	"github.com/openasp-hu/asp/internal/hu"
 )
@@ -95,6 +96,18 @@ func SelfRevision(additional hu.Forint, due, filed hu.Date, repeated bool) (Resu
 	return compute(additional, due, filed, nil, 1, 2)
 }
 
+var baseRateTable struct {
+	once  sync.Once
+	rates []hu.BaseRate
+	err   error
+}
+
+// baseRates is the MNB table, read once.
+func baseRates() ([]hu.BaseRate, error) {
+	baseRateTable.once.Do(func() { baseRateTable.rates, baseRateTable.err = hu.BaseRates() })
+	return baseRateTable.rates, baseRateTable.err
+}
+
 // maxDays bounds the computation: a debit older than this is past every
 // limitation period (Art. 164. §: five years, extended at most to ten).
 const maxDays = 15 * 366
@@ -137,8 +150,16 @@ func compute(amount hu.Forint, due, through hu.Date, payments []Payment, num, de
 	total := new(big.Rat)
 	outstanding := amount
 	next := 0 // payments credited before the current day are applied
+	// The same day-by-day rule, walked from change to change: between a
+	// payment taking effect and a change of the base rate nothing changes,
+	// so the days in between form one stretch (a debit open for years is
+	// a few dozen steps, not thousands).
+	rates, err := baseRates()
+	if err != nil {
+		return Result{}, err
+	}
 	var seg *Segment
-	for d := r.Start; !d.After(through); d = d.AddDays(1) {
+	for d := r.Start; !d.After(through); {
 		// A payment credited on day p still counts on p and stops the
 		// interest from p+1.
 		for next < len(ps) && ps[next].On.Before(d) {
@@ -152,13 +173,24 @@ func compute(amount hu.Forint, due, through hu.Date, payments []Payment, num, de
 		if err != nil {
 			return Result{}, err
 		}
+		// The last day of this stretch: the day before the next rate
+		// change, the day of the next payment, or through.
+		last := through
+		if i := sort.Search(len(rates), func(i int) bool { return rates[i].From.After(d) }); i < len(rates) && rates[i].From.AddDays(-1).Before(last) {
+			last = rates[i].From.AddDays(-1)
+		}
+		if next < len(ps) && ps[next].On.Before(last) {
+			last = ps[next].On
+		}
+		days := last.DaysSince(d) + 1
 		daily := DailyMilli(bp)
 		if seg == nil || seg.Outstanding != outstanding || seg.BaseRateBP != bp || seg.To.AddDays(1) != d {
 			r.Segments = append(r.Segments, Segment{From: d, Outstanding: outstanding, BaseRateBP: bp, DailyMilli: daily})
 			seg = &r.Segments[len(r.Segments)-1]
 		}
-		seg.To = d
-		seg.Days++
+		seg.To = last
+		seg.Days += days
+		d = last.AddDays(1)
 	}
 	for i := range r.Segments {
 		s := &r.Segments[i]

@@ -1,0 +1,159 @@
+package tax
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/platform/audit"
+	"github.com/openasp-hu/asp/internal/platform/db"
+)
+
+// Mass operations (an interest run over a whole municipality, a statement
+// of tens of thousands of entries) read and write in batches: one query
+// per chunk of taxpayers instead of one per taxpayer, and postings written
+// many to a statement, each still with its own tax.post audit event as
+// Post writes it (docs/performance.md).
+
+// batchSize is how many rows go in one statement: well under SQLite's
+// limit of bound variables.
+const batchSize = 500
+
+// postingBatch collects the postings of a mass operation.
+type postingBatch struct {
+	s      *Service
+	by     string
+	now    time.Time
+	ps     []Posting
+	taxIDs []string
+	last   uuid.UUID // the last posting written
+}
+
+func (s *Service) newBatch(by string) *postingBatch {
+	return &postingBatch{s: s, by: by, now: s.now().UTC()}
+}
+
+// add checks a posting as Post does and queues it; the taxpayer is known
+// to exist (the caller read it).
+func (b *postingBatch) add(ctx context.Context, tx bun.Tx, in PostingInput, taxID string) (Posting, error) {
+	in, err := b.s.checkPosting(in)
+	if err != nil {
+		return Posting{}, err
+	}
+	p := newPosting(in, b.by, b.now)
+	b.ps, b.taxIDs = append(b.ps, p), append(b.taxIDs, taxID)
+	if len(b.ps) >= batchSize {
+		return p, b.flush(ctx, tx)
+	}
+	return p, nil
+}
+
+func (b *postingBatch) flush(ctx context.Context, tx bun.Tx) error {
+	if len(b.ps) == 0 {
+		return nil
+	}
+	if _, err := tx.NewInsert().Model(&b.ps).Exec(ctx); err != nil {
+		return fmt.Errorf("insert postings: %w", err)
+	}
+	evs := make([]audit.Event, len(b.ps))
+	for i, p := range b.ps {
+		evs[i] = audit.Event{Action: "tax.post", ObjectType: "posting", ObjectID: p.ID.String(), Result: audit.ResultOK, Detail: postingDetail(p, b.taxIDs[i], b.by)}
+	}
+	t, _ := db.TenantFrom(ctx)
+	if _, err := audit.AppendMany(ctx, tx, t, evs, b.now); err != nil {
+		return err
+	}
+	b.last = b.ps[len(b.ps)-1].ID
+	b.ps, b.taxIDs = b.ps[:0], b.taxIDs[:0]
+	return nil
+}
+
+// settleColumns are the columns computeAccount reads.
+var settleColumns = []string{"id", "taxpayer_id", "tax_type", "side", "amount", "on_date", "tax_year", "kind", "reference", "reverses"}
+
+// eachTaxpayer settles all accounts of every taxpayer of the tenant on on
+// and hands them to fn, taxpayer by taxpayer (accounts in tax type order,
+// as Accounts gives them), reading the postings of a chunk of taxpayers
+// per query and never the whole ledger at once.
+// only, when not nil, limits it to those taxpayers.
+func eachTaxpayer(ctx context.Context, tx bun.IDB, on hu.Date, withInterest bool, only map[uuid.UUID]bool, fn func(tp Taxpayer, accounts []Account) error) error {
+	var tps []Taxpayer
+	if err := tx.NewSelect().Model(&tps).Column("id", "tax_id").OrderExpr("id").Scan(ctx); err != nil {
+		return fmt.Errorf("taxpayers: %w", err)
+	}
+	if only != nil {
+		kept := tps[:0]
+		for _, tp := range tps {
+			if only[tp.ID] {
+				kept = append(kept, tp)
+			}
+		}
+		tps = kept
+	}
+	const chunk = 1000
+	for len(tps) > 0 {
+		part := tps[:min(chunk, len(tps))]
+		tps = tps[len(part):]
+		ids := make([]uuid.UUID, len(part))
+		for i, tp := range part {
+			ids[i] = tp.ID
+		}
+		// Only what settling needs: the note, who posted and when are for
+		// the page (and parsing a timestamp per row is most of the cost of
+		// reading a ledger on SQLite). The order is the index's, made exact
+		// below.
+		var ps []Posting
+		if err := tx.NewSelect().Model(&ps).Column(settleColumns...).Where("taxpayer_id IN (?)", bun.In(ids)).
+			OrderExpr("taxpayer_id, tax_type, on_date").Scan(ctx); err != nil {
+			return fmt.Errorf("postings: %w", err)
+		}
+		// Postings of one account and day in the order they were posted:
+		// UUIDv7 identifiers grow with the time of posting.
+		for i := 0; i < len(ps); {
+			j := i + 1
+			for j < len(ps) && ps[j].TaxpayerID == ps[i].TaxpayerID && ps[j].TaxType == ps[i].TaxType && ps[j].On == ps[i].On {
+				j++
+			}
+			if j-i > 1 {
+				run := ps[i:j]
+				sort.Slice(run, func(x, y int) bool { return bytes.Compare(run[x].ID[:], run[y].ID[:]) < 0 })
+			}
+			i = j
+		}
+		byID := make(map[uuid.UUID][]Posting, len(part))
+		for i := 0; i < len(ps); {
+			j := i + 1
+			for j < len(ps) && ps[j].TaxpayerID == ps[i].TaxpayerID {
+				j++
+			}
+			byID[ps[i].TaxpayerID] = ps[i:j:j]
+			i = j
+		}
+		for _, tp := range part {
+			own := byID[tp.ID]
+			var accounts []Account
+			for i := 0; i < len(own); {
+				j := i + 1
+				for j < len(own) && own[j].TaxType == own[i].TaxType {
+					j++
+				}
+				a, err := computeAccountWith(own[i].TaxType, own[i:j:j], on, withInterest)
+				if err != nil {
+					return err
+				}
+				accounts = append(accounts, a)
+				i = j
+			}
+			if err := fn(tp, accounts); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
