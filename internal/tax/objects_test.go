@@ -1,0 +1,254 @@
+package tax_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/openasp-hu/asp/internal/platform/db"
+	"github.com/openasp-hu/asp/internal/tax"
+	"github.com/openasp-hu/asp/internal/tax/caps"
+)
+
+// fakeRegistrar numbers documents like IRAT would, per tenant.
+type fakeRegistrar struct {
+	n       int
+	subject []string
+}
+
+func (f *fakeRegistrar) next() string { f.n++; return fmt.Sprintf("KOZ/%d/2025", f.n) }
+
+func (f *fakeRegistrar) RegisterOutgoing(ctx context.Context, tx bun.Tx, book, subject, partner, by string) (string, error) {
+	f.subject = append(f.subject, subject)
+	return f.next(), nil
+}
+
+func (f *fakeRegistrar) RegisterIncoming(ctx context.Context, tx bun.Tx, book, subject, partner, by string) (string, error) {
+	f.subject = append(f.subject, subject)
+	return f.next(), nil
+}
+
+func (f *fakeRegistrar) RegisterOutgoingMany(ctx context.Context, tx bun.Tx, book string, items []tax.RegistrationItem, by string) ([]string, error) {
+	out := make([]string, len(items))
+	for i, it := range items {
+		f.subject = append(f.subject, it.Subject)
+		out[i] = f.next()
+	}
+	return out, nil
+}
+
+type objectFixture struct {
+	d   *db.DB
+	s   *tax.Service
+	reg *fakeRegistrar
+	now time.Time
+}
+
+func (f *objectFixture) in(t *testing.T, tenant db.TenantID, fn func(ctx context.Context, tx bun.Tx) error) error {
+	t.Helper()
+	return f.d.InTenant(context.Background(), tenant, fn)
+}
+
+func newObjectFixture(t *testing.T) *objectFixture {
+	f := &objectFixture{d: openTax(t), reg: &fakeRegistrar{}, now: time.Date(2025, 1, 10, 9, 0, 0, 0, time.UTC)}
+	f.s = &tax.Service{Now: func() time.Time { return f.now }}
+	err := f.in(t, orfu, func(ctx context.Context, tx bun.Tx) error {
+		for _, tp := range []tax.TaxpayerInput{{TaxID: "8123456786", Name: "Kovács Ödön"}, {TaxID: "8390164280", Name: "Kovács Éva"}} {
+			if _, err := f.s.RegisterTaxpayer(ctx, tx, tp, "t"); err != nil {
+				return err
+			}
+		}
+		_, err := tax.RecordDecree(ctx, tx, tax.NewDecree{Number: "1/2024. (XI. 28.)", Title: "Építményadó", AdoptedOn: day(2024, 11, 28),
+			EffectiveFrom: day(2025, 1, 1), TaxYear: 2025, By: "t",
+			Rates: []tax.DecreeRate{{TaxType: caps.BuildingTax, Basis: caps.PerSquareMetre, Rate: rate("1600")}}}, f.now)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func flatReport() tax.ObjectReport {
+	return tax.ObjectReport{Kind: tax.ObjectBuilding, EffectiveOn: day(2020, 3, 1), HRSZ: "123/4/A/5", Address: "Orfű, Petőfi utca 1.", AreaM2: 120,
+		Category: "lakas", ValidFrom: day(2010, 1, 1), Owners: []tax.OwnerInput{{TaxID: "8123456786", Share: "1/2"}, {TaxID: "8390164280", Share: "1/2"}}}
+}
+
+func TestObjectReportsAndTheirRefusals(t *testing.T) {
+	f := newObjectFixture(t)
+	for name, tc := range map[string]struct {
+		mod  func(*tax.ObjectReport)
+		code string
+	}{
+		"shares over one":  {func(r *tax.ObjectReport) { r.Owners[1].Share = "2/3" }, "shares_not_one"},
+		"shares under one": {func(r *tax.ObjectReport) { r.Owners = r.Owners[:1] }, "shares_not_one"},
+		"bad share":        {func(r *tax.ObjectReport) { r.Owners[0].Share = "fél" }, "bad_share"},
+		"bad hrsz":         {func(r *tax.ObjectReport) { r.HRSZ = "12//" }, "bad_hrsz"},
+		"unknown owner":    {func(r *tax.ObjectReport) { r.Owners[0].TaxID = "8000000008" }, "unknown_owner"},
+		"same owner twice": {func(r *tax.ObjectReport) { r.Owners[1].TaxID = "8123456786" }, "duplicate_owner"},
+		"sole not owner":   {func(r *tax.ObjectReport) { r.SoleTaxID = "8000000008" }, "bad_sole"},
+		"demolished first": {func(r *tax.ObjectReport) { r.ValidTo = day(2009, 1, 1) }, "bad_valid_to"},
+		"no kind":          {func(r *tax.ObjectReport) { r.Kind = "castle" }, "bad_kind"},
+	} {
+		r := flatReport()
+		tc.mod(&r)
+		err := f.in(t, orfu, func(ctx context.Context, tx bun.Tx) error {
+			_, err := f.s.ReportObject(ctx, tx, f.reg, r, "t")
+			return err
+		})
+		if code(err) != tc.code {
+			t.Errorf("%s: %v, want %s", name, err, tc.code)
+		}
+	}
+	if f.reg.n != 0 {
+		t.Errorf("refusals registered %d documents", f.reg.n)
+	}
+	var v tax.ObjectView
+	err := f.in(t, orfu, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		v, err = f.s.ReportObject(ctx, tx, f.reg, flatReport(), "t")
+		if err != nil {
+			return err
+		}
+		next := flatReport()
+		next.ObjectID, next.EffectiveOn, next.AreaM2 = &v.ID, day(2025, 6, 1), 130
+		next.SoleTaxID = "8390164280"
+		v, err = f.s.ReportObject(ctx, tx, f.reg, next, "t")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Versions) != 2 || v.Versions[0].AreaM2 != 120 || v.Current().AreaM2 != 130 || v.Current().FilingNumber != "KOZ/2/2025" ||
+		v.Current().HRSZ != "123/4/A/5" || len(v.Current().Owners) != 2 || v.Current().SoleTaxpayer == nil {
+		t.Errorf("history: %+v", v)
+	}
+	// The other tenant does not see it.
+	err = f.in(t, aba, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tax.LoadObject(ctx, tx, v.ID)
+		return err
+	})
+	if code(err) != "no_object" {
+		t.Errorf("other tenant: %v", err)
+	}
+	err = f.in(t, orfu, func(ctx context.Context, tx bun.Tx) error {
+		rows, err := tax.SearchObjects(ctx, tx, "petőfi", 10)
+		if err != nil || len(rows) != 1 || rows[0].AreaM2 != 130 {
+			t.Errorf("search: %+v %v", rows, err)
+		}
+		rows, err = tax.SearchObjects(ctx, tx, "123/4", 10)
+		if err != nil || len(rows) != 1 {
+			t.Errorf("search by hrsz: %+v %v", rows, err)
+		}
+		// 1 January 2025 sees the first version, 2026 the second.
+		s25, _, err := tax.Snapshot(ctx, tx, 2025)
+		if err != nil || len(s25) != 1 || s25[0].AreaM2 != 120 || s25[0].SoleTaxpayer != nil {
+			t.Errorf("2025: %+v %v", s25, err)
+		}
+		s26, _, err := tax.Snapshot(ctx, tx, 2026)
+		if err != nil || len(s26) != 1 || s26[0].AreaM2 != 130 || s26[0].SoleTaxpayer == nil {
+			t.Errorf("2026: %+v %v", s26, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func accountsOf(t *testing.T, f *objectFixture, taxID string) []tax.Posting {
+	t.Helper()
+	var ps []tax.Posting
+	err := f.in(t, orfu, func(ctx context.Context, tx bun.Tx) error {
+		return tx.NewSelect().Model(&ps).Join("JOIN tax_taxpayers AS tp ON tp.tenant_id = ps.tenant_id AND tp.id = ps.taxpayer_id").
+			Where("tp.tax_id = ?", taxID).OrderExpr("ps.on_date, ps.side").Scan(ctx)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
+}
+
+// The mass run on the §A.15 example: two decisions, halves on the
+// shifted days; a re-run changes nothing; a correction of the object
+// effective for the year gives correcting decisions with the difference.
+func TestAssessmentRun(t *testing.T) {
+	f := newObjectFixture(t)
+	var objID uuid.UUID
+	err := f.in(t, orfu, func(ctx context.Context, tx bun.Tx) error {
+		v, err := f.s.ReportObject(ctx, tx, f.reg, flatReport(), "t")
+		objID = v.ID
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func() tax.RunResult {
+		t.Helper()
+		var res tax.RunResult
+		err := f.in(t, orfu, func(ctx context.Context, tx bun.Tx) error {
+			var err error
+			res, err = f.s.RunAssessment(ctx, tx, f.reg, tax.RunOptions{TaxYear: 2025}, "t")
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	res := run()
+	if res.Decisions != 2 || res.Postings != 4 || res.Debited != 192_000 || res.Corrections != 0 {
+		t.Fatalf("first run: %+v", res)
+	}
+	ps := accountsOf(t, f, "8123456786")
+	if len(ps) != 2 || ps[0].Amount != 48_000 || ps[0].On != day(2025, 3, 17) || ps[1].On != day(2025, 9, 15) || ps[0].Kind != "assessment" || ps[0].Reference == "" {
+		t.Errorf("postings: %+v", ps)
+	}
+	if again := run(); again.Decisions != 0 || again.Postings != 0 || again.Unchanged != 2 {
+		t.Errorf("re-run: %+v", again)
+	}
+	// The area was wrong from the start: 100 m², not 120 — a correction.
+	f.now = time.Date(2025, 5, 5, 9, 0, 0, 0, time.UTC)
+	err = f.in(t, orfu, func(ctx context.Context, tx bun.Tx) error {
+		r := flatReport()
+		r.ObjectID, r.AreaM2, r.Reason = &objID, 100, "helyszíni szemle"
+		_, err := f.s.ReportObject(ctx, tx, f.reg, r, "t")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res = run()
+	if res.Decisions != 2 || res.Corrections != 2 || res.Credited != 32_000 || res.Postings != 2 {
+		t.Errorf("correction: %+v", res)
+	}
+	ps = accountsOf(t, f, "8390164280")
+	if len(ps) != 3 || ps[1].Side != tax.Credit || ps[1].Amount != 16_000 || ps[1].Note == "" || ps[1].On != day(2025, 5, 5) {
+		t.Errorf("correction postings: %+v", ps)
+	}
+	if again := run(); again.Decisions != 0 {
+		t.Errorf("re-run after correction: %+v", again)
+	}
+	var ds []tax.Decision
+	err = f.in(t, orfu, func(ctx context.Context, tx bun.Tx) error {
+		return tx.NewSelect().Model(&ds).OrderExpr("number").Scan(ctx)
+	})
+	if err != nil || len(ds) != 4 {
+		t.Errorf("decisions: %+v %v", ds, err)
+	}
+	// The other tenant has nothing to assess.
+	err = f.in(t, aba, func(ctx context.Context, tx bun.Tx) error {
+		res, err := f.s.RunAssessment(ctx, tx, f.reg, tax.RunOptions{TaxYear: 2025}, "t")
+		if err == nil && res.Decisions != 0 {
+			t.Errorf("other tenant assessed: %+v", res)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
