@@ -3,6 +3,7 @@ package tax_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +11,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/openasp-hu/asp/internal/platform/db"
+	"github.com/openasp-hu/asp/internal/platform/files"
+	"github.com/openasp-hu/asp/internal/platform/pdf/pdftest"
 	"github.com/openasp-hu/asp/internal/tax"
 	"github.com/openasp-hu/asp/internal/tax/caps"
 )
@@ -210,6 +213,40 @@ func TestAssessmentRun(t *testing.T) {
 	}
 	if again := run(); again.Decisions != 0 || again.Postings != 0 || again.Unchanged != 2 {
 		t.Errorf("re-run: %+v", again)
+	}
+	// The decisions' PDFs, rendered in the background into the files
+	// store, say what was assessed and when it is due.
+	r := &tax.Renderer{DB: f.d, Files: files.NewFS(t.TempDir()), Workers: 2,
+		Issuer: func(context.Context, db.TenantID) (string, error) { return "Orfű Község Önkormányzata", nil }}
+	if err := r.Render(context.Background(), orfu, res.Run.ID); err != nil {
+		t.Fatal(err)
+	}
+	prog, err := r.Progress(context.Background(), orfu, res.Run.ID)
+	if err != nil || prog.Total != 2 || prog.Done != 2 {
+		t.Errorf("progress: %+v %v", prog, err)
+	}
+	var dv tax.DecisionView
+	err = f.in(t, orfu, func(ctx context.Context, tx bun.Tx) error {
+		var ds []tax.Decision
+		if err := tx.NewSelect().Model(&ds).Where("run_id = ?", res.Run.ID).OrderExpr("number").Limit(1).Scan(ctx); err != nil {
+			return err
+		}
+		dv, err = tax.LoadDecision(ctx, tx, ds[0].ID)
+		return err
+	})
+	if err != nil || dv.FileKey == "" || len(dv.Lines) != 1 || len(dv.Postings) != 2 {
+		t.Fatalf("decision: %+v %v", dv, err)
+	}
+	pdfBytes, err := r.DecisionPDF(context.Background(), orfu, dv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdftest.Text(t, pdfBytes, false)
+	for _, want := range []string{"Határozat adó kivetéséről", dv.Number, "Orfű Község Önkormányzata", "123/4/A/5", "120 m² × 1600 Ft/m², hányad 1/2",
+		"96 000", "48 000", "2025. 03. 17.", "2025. 09. 15.", dv.Taxpayer.TaxID} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the decision PDF lacks %q:\n%s", want, text)
+		}
 	}
 	// The area was wrong from the start: 100 m², not 120 — a correction.
 	f.now = time.Date(2025, 5, 5, 9, 0, 0, 0, time.UTC)
