@@ -49,6 +49,9 @@ func cmdTax(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) > 0 && args[0] == "post-interest" {
 		return cmdPostInterest(ctx, args[1:], out)
 	}
+	if len(args) > 0 && args[0] == "assess" {
+		return cmdTaxAssess(ctx, args[1:], out)
+	}
 	if len(args) > 0 && args[0] == "caps" {
 		return cmdTaxCaps(args[1:], out)
 	}

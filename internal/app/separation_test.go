@@ -89,7 +89,7 @@ func TestTenantSeparationHarness(t *testing.T) {
 			{Name: "clerk for Abaliget", Client: clerk.c},
 			{Name: "token for Orfű", Client: separation.NewClient(), Token: token},
 		},
-		IDsOfB: map[string]string{"id": b.ID.String(), "aid": b.ID.String(), "task": b.ID.String(), "draft": b.ID.String(), "review": b.ID.String(), "dispatch": b.ID.String(), "case": b.ID.String(), "taxpayer": b.ID.String(), "posting": b.ID.String(), "entry": b.ID.String(), "decree": b.ID.String(), "ksh": "17376", "role": access.RoleKeyUser, "token": tokenOfB, "office": "h17376"},
+		IDsOfB: map[string]string{"id": b.ID.String(), "aid": b.ID.String(), "task": b.ID.String(), "draft": b.ID.String(), "review": b.ID.String(), "dispatch": b.ID.String(), "case": b.ID.String(), "taxpayer": b.ID.String(), "posting": b.ID.String(), "entry": b.ID.String(), "decree": b.ID.String(), "object": b.ID.String(), "decision": b.ID.String(), "run": b.ID.String(), "ksh": "17376", "role": access.RoleKeyUser, "token": tokenOfB, "office": "h17376"},
 		// Not the identifiers themselves: A sent them, and an error page may
 		// echo the path it was asked for.
 		SecretsOfB: []string{"Titkos Béla", "titkos.bela@aba.example"},

@@ -28,6 +28,7 @@ func routes(rt *web.Router, d module.Deps, reg Registrar) error {
 	rt.Handle("GET /tax/interest", h.interestPage, use...)
 	rt.Handle("POST /api/v1/tax/interest", h.apiInterest, use...)
 	h.routesDecrees(rt, d)
+	h.routesObjects(rt, d)
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,7 +33,7 @@ var SeparationRoutes = append([]separation.Route{
 	{Pattern: "POST /tax/postings/{posting}/reverse", Form: map[string][]string{"reason": {"teszt"}}},
 	{Pattern: "GET /api/v1/tax/taxpayers/{taxpayer}/accounts"},
 	{Pattern: "POST /tax/payments/entries/{entry}/assign", Form: map[string][]string{"tax_id": {"8123456786"}, "tax_type": {"epitmenyado"}}},
-}, decreeSeparationRoutes...)
+}, slices.Concat(decreeSeparationRoutes, objectSeparationRoutes)...)
 
 func (h *handlers) routesTaxpayers(rt *web.Router, d module.Deps) {
 	read := []web.Middleware{d.Tenant, identity.Require(TaxpayersRead)}

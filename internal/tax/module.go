@@ -38,6 +38,8 @@ const (
 	DecreesRead access.Permission = "tax.decrees.read"
 	// DecreesManage records tax decrees (adórendeletek).
 	DecreesManage access.Permission = "tax.decrees.manage"
+	// AssessRun runs the mass assessment (kivetés) and issues its decisions.
+	AssessRun access.Permission = "tax.assess.run"
 )
 
 var roles = []access.Role{
@@ -58,10 +60,12 @@ func ModuleWith(reg Registrar) module.Module {
 		Migrations:  mig,
 		Catalog:     catalogFiles,
 		Templates:   templateFiles,
-		Permissions: []access.Permission{InterestUse, TaxpayersRead, AccountsPost, DecreesRead, DecreesManage},
+		Permissions: append([]access.Permission{InterestUse, TaxpayersRead, AccountsPost, DecreesRead, DecreesManage}, objectPermissions...),
 		Roles:       roles,
 		Menu: []shell.MenuEntry{{Label: "tax.title", Href: "/tax/taxpayers", Permission: TaxpayersRead, Module: "tax"},
-			{Label: "tax.decrees.menu", Href: "/tax/decrees", Permission: DecreesRead, Module: "tax"}},
+			{Label: "tax.decrees.menu", Href: "/tax/decrees", Permission: DecreesRead, Module: "tax"},
+			{Label: "tax.objects.menu", Href: "/tax/objects", Permission: TaxpayersRead, Module: "tax"},
+			{Label: "tax.assessment.menu", Href: "/tax/assessment", Permission: AssessRun, Module: "tax"}},
 		Routes:           func(rt *web.Router, d module.Deps) error { return routes(rt, d, reg) },
 		OpenAPI:          openapiFragment,
 		SeparationRoutes: SeparationRoutes,
