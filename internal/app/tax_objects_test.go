@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/platform/api/openapitest"
 	"github.com/openasp-hu/asp/internal/platform/db"
 	"github.com/openasp-hu/asp/internal/platform/pdf/pdftest"
 	"github.com/openasp-hu/asp/internal/platform/separation"
@@ -102,6 +104,30 @@ func TestTaxObjectsAndAssessment(t *testing.T) {
 	}
 	if p := b.post("/tax/assessment", url.Values{"tax_year": {"2026"}}); p.Status != http.StatusOK || !strings.Contains(p.Body, `data-testid="nothing-new"`) {
 		t.Errorf("re-run: %d", p.Status)
+	}
+
+	// The same through the API, with a token of the clerk.
+	spec, err := a.OpenAPIDocument()
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := tokenFor(t, a, "ugyintezo", "11730")
+	call := apiCaller(t, srv.URL, openapitest.LoadDocument(t, spec))
+	st, res := call("POST", "/api/v1/tax/objects", token, `{"kind":"plot","hrsz":"0456/7","address":"7677 Orfű, külterület","area_m2":5000,"valid_from":"2015-01-01","effective_on":"2015-01-01","owners":[{"tax_id":"8123456786","share":"1/3"},{"tax_id":"8390164280","share":"1/3"}]}`)
+	if st != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(res), "2/3") {
+		t.Errorf("API shares of 2/3: %d %v", st, res)
+	}
+	st, res = call("POST", "/api/v1/tax/objects", token, `{"kind":"plot","hrsz":"0456/7","address":"7677 Orfű, külterület","area_m2":5000,"valid_from":"2015-01-01","effective_on":"2015-01-01","owners":[{"tax_id":"8123456786","share":"1/3"},{"tax_id":"8390164280","share":"2/3"}]}`)
+	if st != http.StatusCreated {
+		t.Fatalf("API object: %d %v", st, res)
+	}
+	id, _ := res["id"].(string)
+	st, res = call("POST", "/api/v1/tax/objects/"+id, token, `{"hrsz":"0456/7","address":"7677 Orfű, külterület","area_m2":4000,"valid_from":"2015-01-01","effective_on":"2026-02-01","reason":"megosztás","owners":[{"tax_id":"8123456786","share":"1/1"}]}`)
+	if st != http.StatusOK {
+		t.Fatalf("API change: %d %v", st, res)
+	}
+	if st, res = call("GET", "/api/v1/tax/objects/"+id, token, ""); st != http.StatusOK || len(res["versions"].([]any)) != 2 {
+		t.Errorf("API object history: %d %v", st, res)
 	}
 
 	// Abaliget's object, decision and run are out of Orfű's reach.
