@@ -41,9 +41,8 @@ func loadDecisionViews(ctx context.Context, tx bun.IDB, ds []Decision) ([]Decisi
 	}
 	ids := make([]uuid.UUID, len(ds))
 	tpIDs := make([]uuid.UUID, 0, len(ds))
-	numbers := make([]string, len(ds))
 	for i, d := range ds {
-		ids[i], numbers[i] = d.ID, d.Number
+		ids[i] = d.ID
 		tpIDs = append(tpIDs, d.TaxpayerID)
 	}
 	var lines []Assessment
@@ -55,7 +54,9 @@ func loadDecisionViews(ctx context.Context, tx bun.IDB, ds []Decision) ([]Decisi
 		return nil, err
 	}
 	var ps []Posting
-	if err := tx.NewSelect().Model(&ps).Where("reference IN (?)", bun.In(numbers)).Where("kind = 'assessment'").OrderExpr("on_date, side").Scan(ctx); err != nil {
+	// By taxpayer (indexed), then matched to the decision by number.
+	if err := tx.NewSelect().Model(&ps).Where("taxpayer_id IN (?)", bun.In(tpIDs)).Where("kind = 'assessment'").Where("tax_year IN (?)", bun.In(years(ds))).
+		OrderExpr("on_date, side").Scan(ctx); err != nil {
 		return nil, err
 	}
 	objIDs := make([]uuid.UUID, 0, len(lines))
@@ -105,6 +106,18 @@ func loadDecisionViews(ctx context.Context, tx bun.IDB, ds []Decision) ([]Decisi
 		}
 	}
 	return out, nil
+}
+
+func years(ds []Decision) []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, d := range ds {
+		if !seen[d.TaxYear] {
+			seen[d.TaxYear] = true
+			out = append(out, d.TaxYear)
+		}
+	}
+	return out
 }
 
 // LoadDecision returns one decision with its lines.
