@@ -22,8 +22,8 @@ import (
 )
 
 func buildingDecree(ctx context.Context, tx bun.Tx, number string) (tax.Decree, error) {
-	return tax.RecordDecree(ctx, tx, tax.NewDecree{Number: number, Title: "Építményadó", AdoptedOn: hu.Date{Year: 2025, Month: 11, Day: 20},
-		EffectiveFrom: hu.Date{Year: 2026, Month: 1, Day: 1}, TaxYear: 2026, By: "test",
+	return tax.RecordDecree(ctx, tx, tax.NewDecree{Number: number, Title: "Építményadó", AdoptedOn: hu.Date{Year: 2026, Month: 11, Day: 20},
+		EffectiveFrom: hu.Date{Year: 2027, Month: 1, Day: 1}, TaxYear: 2027, By: "test",
 		Rates: []tax.DecreeRate{{TaxType: "epitmenyado", Basis: "m2", Rate: 1_600_000}}}, time.Now())
 }
 
@@ -46,7 +46,7 @@ func TestTaxObjectsAndAssessment(t *testing.T) {
 		tpIDs = append(tpIDs, m[1])
 	}
 	err := a.DB.InTenant(cliContext(context.Background()), "11730", func(ctx context.Context, tx bun.Tx) error {
-		_, err := buildingDecree(ctx, tx, "12/2025. (XI. 20.)")
+		_, err := buildingDecree(ctx, tx, "12/2026. (XI. 20.)")
 		return err
 	})
 	if err != nil {
@@ -71,7 +71,7 @@ func TestTaxObjectsAndAssessment(t *testing.T) {
 		t.Errorf("search by hrsz does not find it")
 	}
 
-	p = b.post("/tax/assessment", url.Values{"tax_year": {"2026"}})
+	p = b.post("/tax/assessment", url.Values{"tax_year": {"2027"}})
 	m = regexp.MustCompile(`^/tax/assessment/([0-9a-f-]{36})$`).FindStringSubmatch(p.Location)
 	if p.Status != http.StatusSeeOther || m == nil {
 		t.Fatalf("run: %d %s", p.Status, p.Body)
@@ -97,12 +97,12 @@ func TestTaxObjectsAndAssessment(t *testing.T) {
 		t.Fatalf("decision PDF: %d", p.Status)
 	}
 	text := pdftest.Text(t, []byte(p.Body), false)
-	for _, want := range []string{"Határozat adó kivetéséről", "Orfű", "8123456786", "96 000", "48 000", "2026. 03. 16.", "2026. 09. 15."} {
+	for _, want := range []string{"Határozat adó kivetéséről", "Orfű", "8123456786", "96 000", "48 000", "2027. 03. 16.", "2027. 09. 15."} {
 		if !strings.Contains(text, want) {
 			t.Errorf("decision PDF lacks %q:\n%s", want, text)
 		}
 	}
-	if p := b.post("/tax/assessment", url.Values{"tax_year": {"2026"}}); p.Status != http.StatusOK || !strings.Contains(p.Body, `data-testid="nothing-new"`) {
+	if p := b.post("/tax/assessment", url.Values{"tax_year": {"2027"}}); p.Status != http.StatusOK || !strings.Contains(p.Body, `data-testid="nothing-new"`) {
 		t.Errorf("re-run: %d", p.Status)
 	}
 
@@ -141,7 +141,7 @@ func TestTaxObjectsAndAssessment(t *testing.T) {
 			return err
 		}
 		abaTP = tp.ID.String()
-		if _, err := buildingDecree(ctx, tx, "3/2025. (XI. 20.)"); err != nil {
+		if _, err := buildingDecree(ctx, tx, "3/2026. (XI. 20.)"); err != nil {
 			return err
 		}
 		reg := recordsRegistrar{svc: &records.Service{}}
@@ -150,7 +150,7 @@ func TestTaxObjectsAndAssessment(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if abaRun, err = s.RunAssessment(ctx, tx, reg, tax.RunOptions{TaxYear: 2026}, "test"); err != nil {
+		if abaRun, err = s.RunAssessment(ctx, tx, reg, tax.RunOptions{TaxYear: 2027}, "test"); err != nil {
 			return err
 		}
 		return tx.NewRaw("SELECT id FROM tax_decisions WHERE tenant_id = ? LIMIT 1", "12548").Scan(ctx, &abaDecision)

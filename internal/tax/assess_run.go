@@ -180,7 +180,8 @@ type RunResult struct {
 }
 
 // afterDecisionDays is how long after the decision an instalment already
-// past falls due: the brief gives "15 days after the decision becomes
+// past (or too close to object to) falls due, for a first assessment and a
+// correction alike: the brief gives "15 days after the decision becomes
 // final" (⚠ UNCERTAIN wording); finality is not tracked, so it is
 // counted from the day of the decision.
 const afterDecisionDays = 15
@@ -390,7 +391,7 @@ func (s *Service) RunAssessment(ctx context.Context, tx bun.Tx, reg Registrar, o
 				for _, in := range Instalments(opt.TaxYear, diff, rules) {
 					p := base
 					p.ID, p.Side, p.Amount, p.On = uuid.Must(uuid.NewV7()), Debit, in.Amount, in.Due
-					if p.On.Before(late) && d.Kind == DecisionCorrection {
+					if p.On.Before(late) {
 						p.On = late
 					}
 					postings = append(postings, p)

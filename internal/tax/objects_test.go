@@ -277,6 +277,26 @@ func TestAssessmentRun(t *testing.T) {
 	if err != nil || len(ds) != 4 {
 		t.Errorf("decisions: %+v %v", ds, err)
 	}
+	// A first assessment issued after the first instalment day: what was
+	// due before falls due 15 days after the decision (§A.4).
+	err = f.in(t, orfu, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := f.s.RegisterTaxpayer(ctx, tx, tax.TaxpayerInput{TaxID: "8345678904", Name: "Késő Kálmán"}, "t"); err != nil {
+			return err
+		}
+		r := flatReport()
+		r.HRSZ, r.Owners = "77", []tax.OwnerInput{{TaxID: "8345678904", Share: "1/1"}}
+		_, err := f.s.ReportObject(ctx, tx, f.reg, r, "t")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := run(); res.Decisions != 1 || res.Corrections != 0 {
+		t.Errorf("late assessment: %+v", res)
+	}
+	if ps := accountsOf(t, f, "8345678904"); len(ps) != 2 || ps[0].On != day(2025, 5, 20) || ps[1].On != day(2025, 9, 15) || ps[0].Amount != 96_000 {
+		t.Errorf("late assessment postings: %+v", ps)
+	}
 	// The other tenant has nothing to assess.
 	err = f.in(t, aba, func(ctx context.Context, tx bun.Tx) error {
 		res, err := f.s.RunAssessment(ctx, tx, f.reg, tax.RunOptions{TaxYear: 2025}, "t")
