@@ -24,7 +24,8 @@ import (
 func buildingDecree(ctx context.Context, tx bun.Tx, number string) (tax.Decree, error) {
 	return tax.RecordDecree(ctx, tx, tax.NewDecree{Number: number, Title: "Építményadó", AdoptedOn: hu.Date{Year: 2026, Month: 11, Day: 20},
 		EffectiveFrom: hu.Date{Year: 2027, Month: 1, Day: 1}, TaxYear: 2027, By: "test",
-		Rates: []tax.DecreeRate{{TaxType: "epitmenyado", Basis: "m2", Rate: 1_600_000}}}, time.Now())
+		Rates:   []tax.DecreeRate{{TaxType: "epitmenyado", Basis: "m2", Rate: 1_600_000}},
+		Reliefs: []tax.DecreeRelief{{TaxType: "epitmenyado", Kind: tax.Exemption, Description: "szükséglakás"}}}, time.Now())
 }
 
 // A tax clerk records a flat owned half and half, runs the assessment

@@ -88,6 +88,7 @@ type objectsData struct {
 	CanCreate bool
 	Kinds     []string
 	Owners    []int
+	Reliefs   []Relief
 }
 
 // KindKey is the catalog key of an object kind.
@@ -111,7 +112,10 @@ func (o *objectHandlers) renderObjects(w http.ResponseWriter, r *http.Request, s
 	d := objectsData{Query: r.URL.Query().Get("q"), CanCreate: p.Can(AccountsPost), Kinds: ObjectKinds, Owners: owners()}
 	err := o.deps.DB.InTenantRead(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		d.Objects, err = SearchObjects(ctx, tx, d.Query, 200)
+		if d.Objects, err = SearchObjects(ctx, tx, d.Query, 200); err != nil {
+			return err
+		}
+		d.Reliefs, err = ReliefsFor(ctx, tx, hu.DateOf(o.svc.now()).Year+1)
 		return err
 	})
 	if err != nil {
@@ -217,6 +221,7 @@ type objectData struct {
 	Current   VersionView
 	CanReport bool
 	Owners    []int
+	Reliefs   []Relief // of the decrees in force next year, to claim
 }
 
 // KindKey is the catalog key of the object's kind.
@@ -235,7 +240,11 @@ func (o *objectHandlers) loadObject(r *http.Request) (objectData, error) {
 		if errors.Is(err, errNoObject) {
 			return web.NotFound()
 		}
+		if err != nil {
+			return err
+		}
 		d.Object, d.Current = v, v.Current()
+		d.Reliefs, err = ReliefsFor(ctx, tx, hu.DateOf(o.svc.now()).Year+1)
 		return err
 	})
 	if err != nil {
@@ -383,11 +392,12 @@ func (o *objectHandlers) decisionPDF(w http.ResponseWriter, r *http.Request) err
 }
 
 type assessmentData struct {
-	Runs []AssessmentRun
-	Year int
-	Run  *AssessmentRun
-	Prog RenderProgress
-	Res  *RunResult
+	NoRate int // objects without a fitting rate in the run just made
+	Runs   []AssessmentRun
+	Year   int
+	Run    *AssessmentRun
+	Prog   RenderProgress
+	Res    *RunResult
 }
 
 func (o *objectHandlers) assessment(w http.ResponseWriter, r *http.Request) error {
@@ -448,7 +458,11 @@ func (o *objectHandlers) runAssessment(w http.ResponseWriter, r *http.Request) e
 		return o.renderAssessmentResult(w, r, res)
 	}
 	o.renderer.Start(ctx, p.Tenant, res.Run.ID)
-	http.Redirect(w, r, "/tax/assessment/"+res.Run.ID.String(), http.StatusSeeOther)
+	to := "/tax/assessment/" + res.Run.ID.String()
+	if len(res.NoRate) > 0 {
+		to += "?no_rate=" + strconv.Itoa(len(res.NoRate))
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
 }
 
@@ -486,6 +500,7 @@ func (o *objectHandlers) assessmentRun(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	d := assessmentData{Year: run.TaxYear, Run: &run}
+	d.NoRate, _ = strconv.Atoi(r.URL.Query().Get("no_rate"))
 	if d.Prog, err = o.renderer.Progress(ctx, p.Tenant, run.ID); err != nil {
 		return err
 	}

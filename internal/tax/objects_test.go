@@ -130,6 +130,44 @@ func TestObjectReportsAndTheirRefusals(t *testing.T) {
 		v.Current().HRSZ != "123/4/A/5" || len(v.Current().Owners) != 2 || v.Current().SoleTaxpayer == nil {
 		t.Errorf("history: %+v", v)
 	}
+	// Reliefs are claimed by their decree line, of the object's own tax.
+	err = f.in(t, orfu, func(ctx context.Context, tx bun.Tx) error {
+		dec, err := tax.RecordDecree(ctx, tx, tax.NewDecree{Number: "2/2024. (XI. 28.)", Title: "Kedvezmények", AdoptedOn: day(2024, 11, 28),
+			EffectiveFrom: day(2025, 1, 1), TaxYear: 2025, By: "t", Reliefs: []tax.DecreeRelief{
+				{TaxType: caps.BuildingTax, Kind: tax.Exemption, Description: "szükséglakás"},
+				{TaxType: caps.LandTax, Kind: tax.Exemption, Description: "építési tilalom"}}}, f.now)
+		if err != nil {
+			return err
+		}
+		r := flatReport()
+		r.ObjectID, r.EffectiveOn, r.AreaM2, r.SoleTaxID = &v.ID, day(2025, 7, 1), 130, "8390164280"
+		for _, bad := range [][]string{{"nincs"}, {dec.ID.String() + ":2"}, {dec.ID.String() + ":9"}} {
+			r.Reliefs = bad
+			if _, err := f.s.ReportObject(ctx, tx, f.reg, r, "t"); code(err) != "bad_relief" {
+				t.Errorf("relief %v: %v", bad, err)
+			}
+		}
+		r.Reliefs = []string{dec.ID.String() + ":1"}
+		got, err := f.s.ReportObject(ctx, tx, f.reg, r, "t")
+		if err != nil {
+			return err
+		}
+		if got.Current().Reliefs != dec.ID.String()+":1" {
+			t.Errorf("relief stored as %q", got.Current().Reliefs)
+		}
+		_, claimed, err := tax.Snapshot(ctx, tx, 2026)
+		if err != nil || len(claimed[v.ID]) != 1 {
+			t.Errorf("claimed: %v %v", claimed, err)
+		}
+		rs, err := tax.ReliefsFor(ctx, tx, 2025)
+		if err != nil || len(rs) != 2 {
+			t.Errorf("reliefs in force: %+v %v", rs, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	// The other tenant does not see it.
 	err = f.in(t, aba, func(ctx context.Context, tx bun.Tx) error {
 		_, err := tax.LoadObject(ctx, tx, v.ID)
