@@ -55,6 +55,9 @@ func cmdTax(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) > 0 && args[0] == "import-hipa" {
 		return cmdTaxImportHIPA(ctx, args[1:], out)
 	}
+	if len(args) > 0 && args[0] == "assess" {
+		return cmdTaxAssess(ctx, args[1:], out)
+	}
 	if len(args) > 0 && args[0] == "caps" {
 		return cmdTaxCaps(args[1:], out)
 	}

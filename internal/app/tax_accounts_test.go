@@ -139,7 +139,7 @@ func TestTaxpayerAccount(t *testing.T) {
 	separation.Check(t, separation.Case{
 		BaseURL:    srv.URL,
 		Actors:     []separation.Actor{{Name: "tax clerk of Orfű", Client: b.c}},
-		IDsOfB:     map[string]string{"taxpayer": abaTP.ID.String(), "posting": abaPosting.ID.String(), "entry": abaEntry, "decree": abaDecree.ID.String(), "reminder": abaReminder.ID.String(), "declaration": abaDeclaration, "valuecert": abaValueCertificate(t, a, abaTP)},
+		IDsOfB:     map[string]string{"taxpayer": abaTP.ID.String(), "posting": abaPosting.ID.String(), "entry": abaEntry, "decree": abaDecree.ID.String(), "reminder": abaReminder.ID.String(), "declaration": abaDeclaration, "valuecert": abaValueCertificate(t, a, abaTP), "object": abaTP.ID.String(), "decision": abaTP.ID.String(), "run": abaTP.ID.String()},
 		SecretsOfB: []string{"Abaligeti Titkos Adózó", "8345678904"},
 		Routes:     tax.SeparationRoutes,
 	})

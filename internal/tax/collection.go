@@ -147,8 +147,8 @@ func validStrategy(s string) bool {
 	return false
 }
 
-// Share is the part of an amount that goes to one tax type.
-type Share struct {
+// TypeAmount is the part of an amount that goes to one tax type.
+type TypeAmount struct {
 	TaxType string
 	Amount  hu.Forint
 }
@@ -170,7 +170,7 @@ func costsRank(taxType string) int {
 // accounts by the strategy; what no arrear takes is returned as rest.
 // The shares come in tax type order. The split is deterministic: the
 // same accounts and amount always give the same shares.
-func SplitAcross(amount hu.Forint, accounts []Account, strategy string) (shares []Share, rest hu.Forint) {
+func SplitAcross(amount hu.Forint, accounts []Account, strategy string) (shares []TypeAmount, rest hu.Forint) {
 	var ds []*DebitState
 	for _, a := range accounts {
 		for i := range a.Debits {
@@ -221,7 +221,7 @@ func SplitAcross(amount hu.Forint, accounts []Account, strategy string) (shares 
 	sort.Strings(types)
 	for _, t := range types {
 		if byType[t] > 0 {
-			shares = append(shares, Share{TaxType: t, Amount: byType[t]})
+			shares = append(shares, TypeAmount{TaxType: t, Amount: byType[t]})
 		}
 	}
 	return shares, left
@@ -284,9 +284,9 @@ func (s *Service) Transfer(ctx context.Context, tx bun.Tx, in TransferInput, by 
 			others = append(others, a)
 		}
 	}
-	var shares []Share
+	var shares []TypeAmount
 	if in.To != "" {
-		shares = []Share{{TaxType: in.To, Amount: in.Amount}}
+		shares = []TypeAmount{{TaxType: in.To, Amount: in.Amount}}
 	} else {
 		set, err := SettingsFor(ctx, tx, "", today.Year)
 		if err != nil {

@@ -32,12 +32,12 @@ func TestSplitAcrossStrategies(t *testing.T) {
 		accountOf(t, "kommunalis_ado", "2026-06-01", post(Debit, 30_000, "2026-09-15")),
 	}
 	shares, rest := SplitAcross(110_000, accounts, StrategyStatutory)
-	want := []Share{{"birsag", 10_000}, {"epitmenyado", 100_000}}
+	want := []TypeAmount{{"birsag", 10_000}, {"epitmenyado", 100_000}}
 	if rest != 0 || len(shares) != 2 || shares[0] != want[0] || shares[1] != want[1] {
 		t.Errorf("statutory: %+v rest %d", shares, rest)
 	}
 	shares, rest = SplitAcross(110_000, accounts, StrategyCostsFirst)
-	want = []Share{{"birsag", 20_000}, {"epitmenyado", 85_000}, {"vegrehajtasi_koltseg", 5_000}}
+	want = []TypeAmount{{"birsag", 20_000}, {"epitmenyado", 85_000}, {"vegrehajtasi_koltseg", 5_000}}
 	if rest != 0 || len(shares) != 3 || shares[0] != want[0] || shares[1] != want[1] || shares[2] != want[2] {
 		t.Errorf("costs first: %+v rest %d", shares, rest)
 	}
@@ -58,7 +58,7 @@ func TestSplitAcrossSameDueProRata(t *testing.T) {
 		accountOf(t, "kommunalis_ado", "2026-06-01", post(Debit, 10_000, "2026-03-16")),
 	}
 	shares, rest := SplitAcross(10_001, accounts, StrategyStatutory)
-	if rest != 0 || len(shares) != 2 || shares[0] != (Share{"epitmenyado", 7_501}) || shares[1] != (Share{"kommunalis_ado", 2_500}) {
+	if rest != 0 || len(shares) != 2 || shares[0] != (TypeAmount{"epitmenyado", 7_501}) || shares[1] != (TypeAmount{"kommunalis_ado", 2_500}) {
 		t.Errorf("pro rata: %+v rest %d", shares, rest)
 	}
 }

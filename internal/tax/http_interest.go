@@ -31,6 +31,7 @@ func routes(rt *web.Router, d module.Deps, reg Registrar) error {
 	h.routesCollection(rt, d)
 	h.routesDeclarations(rt, d)
 	h.routesReports(rt, d)
+	h.routesObjects(rt, d)
 	return nil
 }
 

@@ -38,6 +38,7 @@ var SeparationRoutes = append([]separation.Route{
 	collectionSeparationRoutes,
 	declarationSeparationRoutes,
 	reportSeparationRoutes,
+	objectSeparationRoutes,
 )...)
 
 func (h *handlers) routesTaxpayers(rt *web.Router, d module.Deps) {

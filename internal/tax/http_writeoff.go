@@ -67,7 +67,7 @@ type writeOffData struct {
 	Preview *WriteOffResult
 	Done    *WriteOffResult
 	Shown   []WriteOff
-	Types   []Share // totals per tax type
+	Types   []TypeAmount // totals per tax type
 }
 
 // TypeName names a tax type for the page.
@@ -111,7 +111,7 @@ func (h *handlers) renderWriteOff(w http.ResponseWriter, r *http.Request, status
 	if res != nil {
 		d.Shown = res.Items[:min(len(res.Items), shownWriteOffs)]
 		for t, v := range res.ByType {
-			d.Types = append(d.Types, Share{TaxType: t, Amount: v})
+			d.Types = append(d.Types, TypeAmount{TaxType: t, Amount: v})
 		}
 		sort.Slice(d.Types, func(i, j int) bool { return d.Types[i].TaxType < d.Types[j].TaxType })
 	}

@@ -38,6 +38,8 @@ const (
 	DecreesRead access.Permission = "tax.decrees.read"
 	// DecreesManage records tax decrees (adórendeletek).
 	DecreesManage access.Permission = "tax.decrees.manage"
+	// AssessRun runs the mass assessment (kivetés) and issues its decisions.
+	AssessRun access.Permission = "tax.assess.run"
 )
 
 var roles = []access.Role{
@@ -59,7 +61,7 @@ func ModuleWith(reg Registrar) module.Module {
 		Migrations:  mig,
 		Catalog:     catalogFiles,
 		Templates:   templateFiles,
-		Permissions: []access.Permission{InterestUse, TaxpayersRead, AccountsPost, DecreesRead, DecreesManage, SettingsManage},
+		Permissions: append([]access.Permission{InterestUse, TaxpayersRead, AccountsPost, DecreesRead, DecreesManage, SettingsManage}, objectPermissions...),
 		Roles:       roles,
 		Menu: []shell.MenuEntry{{Label: "tax.title", Href: "/tax/taxpayers", Permission: TaxpayersRead, Module: "tax"},
 			{Label: "tax.decrees.menu", Href: "/tax/decrees", Permission: DecreesRead, Module: "tax"},

@@ -10,12 +10,13 @@ import (
 )
 
 // fakeRegistrar numbers documents like IRAT would (book/n/2026), keeps the
-// items of bulk registrations, and refuses everything when refuse is set,
+// items of bulk registrations and every subject, and refuses everything when refuse is set,
 // as a closed book would.
 type fakeRegistrar struct {
-	n      int
-	refuse bool
-	items  []tax.RegistrationItem
+	n        int
+	refuse   bool
+	items    []tax.RegistrationItem
+	subjects []string // of every document registered, in order
 }
 
 func (f *fakeRegistrar) RegisterOutgoing(ctx context.Context, tx bun.Tx, book, subject, partner, by string) (string, error) {
@@ -23,6 +24,7 @@ func (f *fakeRegistrar) RegisterOutgoing(ctx context.Context, tx bun.Tx, book, s
 		return "", fmt.Errorf("book %s is closed", book)
 	}
 	f.n++
+	f.subjects = append(f.subjects, subject)
 	return fmt.Sprintf("%s/%d/2026", book, f.n), nil
 }
 
