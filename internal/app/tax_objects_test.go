@@ -162,7 +162,10 @@ func TestTaxObjectsAndAssessment(t *testing.T) {
 	separation.Check(t, separation.Case{
 		BaseURL: srv.URL,
 		Actors:  []separation.Actor{{Name: "tax clerk of Orfű", Client: b.c}},
+		// The other tax routes get real objects of Abaliget in
+		// TestTaxpayerAccount; here any identifier of B will do for them.
 		IDsOfB: map[string]string{"taxpayer": abaTP, "posting": abaDecision, "entry": abaDecision, "decree": abaDecision,
+			"reminder": abaDecision, "declaration": abaDecision, "valuecert": abaDecision,
 			"object": abaObj.ID.String(), "decision": abaDecision, "run": abaRun.Run.ID.String()},
 		SecretsOfB: []string{"Abaligeti Titkos Adózó", "8345678904", "Titkos köz"},
 		Routes:     tax.SeparationRoutes,
