@@ -158,12 +158,18 @@ func TestTheChainOfACommitment(t *testing.T) {
 		_, err := c.s.Countersign(ctx, tx, cm.ID, committer)
 		return err
 	})
-	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Countersign(ctx, tx, cm.ID, countersign); return err })
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Countersign(ctx, tx, cm.ID, countersign)
+		return err
+	})
 	// Ávr. 60. § (1): the countersignatory does not commit (kettos is
 	// designated for both roles: countersign a second draft as kettos,
 	// then try to commit it as kettos).
 	cm2 := c.draft(100_000, "Másik Bt.")
-	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Countersign(ctx, tx, cm2.ID, both); return err })
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Countersign(ctx, tx, cm2.ID, both)
+		return err
+	})
 	p := c.refused("committer = countersignatory", "incompatible", func(ctx context.Context, tx bun.Tx) error {
 		_, err := c.s.Commit(ctx, tx, cm2.ID, both)
 		return err
@@ -171,7 +177,10 @@ func TestTheChainOfACommitment(t *testing.T) {
 	if p == nil || !strings.Contains(p.HU, "Ávr. 60. § (1)") || !strings.Contains(p.EN, "countersigned") {
 		t.Errorf("message %+v", p)
 	}
-	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Commit(ctx, tx, cm.ID, committer); return err })
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Commit(ctx, tx, cm.ID, committer)
+		return err
+	})
 	// Only this year's part uses this year's appropriation.
 	if st := c.status(); st.Committed != 400_000 || st.Free != 600_000 {
 		t.Errorf("after commit %+v", st)
@@ -199,7 +208,10 @@ func TestTheChainOfACommitment(t *testing.T) {
 		_, err := c.s.Order(ctx, tx, cm.ID, perf.ID, orderer)
 		return err
 	})
-	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Validate(ctx, tx, cm.ID, perf.ID, both); return err })
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Validate(ctx, tx, cm.ID, perf.ID, both)
+		return err
+	})
 	// Ávr. 60. § (1): the validator does not order the payment.
 	c.refused("orderer = validator", "incompatible", func(ctx context.Context, tx bun.Tx) error {
 		_, err := c.s.Order(ctx, tx, cm.ID, perf.ID, both)
@@ -209,8 +221,14 @@ func TestTheChainOfACommitment(t *testing.T) {
 		_, err := c.s.Pay(ctx, tx, cm.ID, perf.ID, d26(3, 25), drafter)
 		return err
 	})
-	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Order(ctx, tx, cm.ID, perf.ID, orderer); return err })
-	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Pay(ctx, tx, cm.ID, perf.ID, d26(3, 25), drafter); return err })
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Order(ctx, tx, cm.ID, perf.ID, orderer)
+		return err
+	})
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Pay(ctx, tx, cm.ID, perf.ID, d26(3, 25), drafter)
+		return err
+	})
 	c.refused("paid twice", "wrong_state", func(ctx context.Context, tx bun.Tx) error {
 		_, err := c.s.Pay(ctx, tx, cm.ID, perf.ID, d26(3, 25), drafter)
 		return err
@@ -276,8 +294,14 @@ func TestCountersignatureRefusesBeyondFreeAppropriation(t *testing.T) {
 	// Two drafts each within the free appropriation, together beyond it:
 	// the second commitment is refused at the commitment itself.
 	a, b := c.draft(700_000, "A Kft."), c.draft(700_000, "B Kft.")
-	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Countersign(ctx, tx, a.ID, countersign); return err })
-	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Countersign(ctx, tx, b.ID, countersign); return err })
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Countersign(ctx, tx, a.ID, countersign)
+		return err
+	})
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Countersign(ctx, tx, b.ID, countersign)
+		return err
+	})
 	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Commit(ctx, tx, a.ID, committer); return err })
 	c.refused("second beyond free", "not_enough_free", func(ctx context.Context, tx bun.Tx) error {
 		_, err := c.s.Commit(ctx, tx, b.ID, committer)
@@ -285,7 +309,10 @@ func TestCountersignatureRefusesBeyondFreeAppropriation(t *testing.T) {
 	})
 	// Later years do not use this year's appropriation.
 	multi := c.draft(300_000, "C Kft.", finance.CommitmentYear{Year: 2027, Amount: 5_000_000})
-	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Countersign(ctx, tx, multi.ID, countersign); return err })
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Countersign(ctx, tx, multi.ID, countersign)
+		return err
+	})
 }
 
 func TestNobodyActsToTheirOwnBenefit(t *testing.T) {
@@ -297,8 +324,14 @@ func TestNobodyActsToTheirOwnBenefit(t *testing.T) {
 		return err
 	})
 	mine := c.draft(10_000, "szakmai")
-	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Countersign(ctx, tx, mine.ID, countersign); return err })
-	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Commit(ctx, tx, mine.ID, committer); return err })
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Countersign(ctx, tx, mine.ID, countersign)
+		return err
+	})
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Commit(ctx, tx, mine.ID, committer)
+		return err
+	})
 	c.refused("certify own", "incompatible", func(ctx context.Context, tx bun.Tx) error {
 		_, err := c.s.Certify(ctx, tx, mine.ID, finance.PerformanceInput{On: d26(3, 20), Amount: 10_000, Document: "x"}, certifier)
 		return err
@@ -311,8 +344,14 @@ func TestNobodyActsToTheirOwnBenefit(t *testing.T) {
 	})
 	// The validator and the orderer on a matter to their benefit.
 	own2 := c.draft(10_000, "ervenyesito")
-	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Countersign(ctx, tx, own2.ID, countersign); return err })
-	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Commit(ctx, tx, own2.ID, committer); return err })
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Countersign(ctx, tx, own2.ID, countersign)
+		return err
+	})
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Commit(ctx, tx, own2.ID, committer)
+		return err
+	})
 	var perf2 finance.Performance
 	c.do(func(ctx context.Context, tx bun.Tx) error {
 		var err error
@@ -323,24 +362,39 @@ func TestNobodyActsToTheirOwnBenefit(t *testing.T) {
 		_, err := c.s.Validate(ctx, tx, own2.ID, perf2.ID, validator)
 		return err
 	})
-	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Validate(ctx, tx, mine.ID, perf.ID, validator); return err })
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Validate(ctx, tx, mine.ID, perf.ID, validator)
+		return err
+	})
 	own3 := c.draft(10_000, "Utalványozó Ubul")
-	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Countersign(ctx, tx, own3.ID, countersign); return err })
-	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Commit(ctx, tx, own3.ID, committer); return err })
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Countersign(ctx, tx, own3.ID, countersign)
+		return err
+	})
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Commit(ctx, tx, own3.ID, committer)
+		return err
+	})
 	var perf3 finance.Performance
 	c.do(func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		perf3, err = c.s.Certify(ctx, tx, own3.ID, finance.PerformanceInput{On: d26(3, 20), Amount: 10_000, Document: "z"}, certifier)
 		return err
 	})
-	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Validate(ctx, tx, own3.ID, perf3.ID, validator); return err })
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Validate(ctx, tx, own3.ID, perf3.ID, validator)
+		return err
+	})
 	c.refused("order own", "incompatible", func(ctx context.Context, tx bun.Tx) error {
 		_, err := c.s.Order(ctx, tx, own3.ID, perf3.ID, orderer)
 		return err
 	})
 	// The committing own matter too.
 	own4 := c.draft(10_000, "polgarmester")
-	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Countersign(ctx, tx, own4.ID, countersign); return err })
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Countersign(ctx, tx, own4.ID, countersign)
+		return err
+	})
 	c.refused("commit own", "incompatible", func(ctx context.Context, tx bun.Tx) error {
 		_, err := c.s.Commit(ctx, tx, own4.ID, committer)
 		return err
