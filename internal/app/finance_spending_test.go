@@ -1,12 +1,17 @@
 package app
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/openasp-hu/asp/internal/finance"
 	"github.com/openasp-hu/asp/internal/hu"
 	"github.com/openasp-hu/asp/internal/platform/api/openapitest"
 )
@@ -67,6 +72,30 @@ func TestSpendingControlPagesAndAPI(t *testing.T) {
 	if p := m.get(ent + "/commitments?year=" + ys); !strings.Contains(p.Body, "Homokozó javítása") || !strings.Contains(p.Body, "ellenjegyzett") {
 		t.Errorf("list: %d", p.Status)
 	}
+	// Another designated commitment maker commits; then an incoming
+	// invoice is registered in IRAT and booked against the commitment.
+	cid := strings.TrimPrefix(cm, "/finance/commitments/")
+	err := a.DB.InTenant(cliContext(context.Background()), "11730", func(ctx context.Context, tx bun.Tx) error {
+		s := &finance.Service{Now: a.Now}
+		e, _ := uuid.Parse(id)
+		if _, err := s.Designate(ctx, tx, e, finance.DesignationInput{Username: "polgarmester", Role: finance.RoleCommit, ValidFrom: hu.Date{Year: year, Month: 1, Day: 1}, Decision: "SZMSZ"}, "test"); err != nil {
+			return err
+		}
+		_, err := s.Commit(ctx, tx, uuid.MustParse(cid), finance.Actor{Username: "polgarmester"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := m.post(cm+"/invoices", url.Values{"number": {"SZLA-7"}, "amount": {"200 001"}, "received_on": {on}}); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "nyitott része") {
+		t.Errorf("invoice beyond commitment: %d", p.Status)
+	}
+	if p := m.post(cm+"/invoices", url.Values{"number": {"SZLA-7"}, "amount": {"150 000"}, "received_on": {on}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("invoice: %d\n%s", p.Status, p.Body)
+	}
+	if p := m.get(cm); !strings.Contains(p.Body, "SZLA-7") || !strings.Contains(p.Body, "-1/"+ys) || !strings.Contains(p.Body, "igazolásra vár") {
+		t.Errorf("the invoice with its iktatószám is not on the page:\n%s", p.Body)
+	}
 
 	spec, err := a.OpenAPIDocument()
 	if err != nil {
@@ -74,9 +103,8 @@ func TestSpendingControlPagesAndAPI(t *testing.T) {
 	}
 	call := apiCaller(t, srv.URL, openapitest.LoadDocument(t, spec))
 	tok := tokenFor(t, a, "kulcs.orfu", "11730")
-	cid := strings.TrimPrefix(cm, "/finance/commitments/")
 	st, r := call("GET", "/api/v1/finance/commitments/"+cid, tok, "")
-	if st != 200 || r["state"] != "countersigned" || !strings.Contains(r["not_allowed"].(map[string]any)["commit"].(string), "Ávr. 60") {
+	if st != 200 || r["state"] != "committed" || len(r["invoices"].([]any)) != 1 || !strings.Contains(r["not_allowed"].(map[string]any)["certify"].(string), "teljesítésigazoló") {
 		t.Errorf("commitment API: %d %v", st, r)
 	}
 	st, r = call("POST", "/api/v1/finance/entities/"+id+"/commitments", tok, `{"on":"`+on+`","rovat":"K334","funkcio":"064010","partner":"Nagy Zrt.","subject":"Új kerítés","years":[{"year":`+ys+`,"amount":500001}]}`)
@@ -87,7 +115,7 @@ func TestSpendingControlPagesAndAPI(t *testing.T) {
 	if title, _ := r["title"].(string); st != 422 || !strings.Contains(title, "1 Ft-tal meghaladja") {
 		t.Errorf("countersign beyond free: %d %v", st, r)
 	}
-	if st, r := call("GET", "/api/v1/finance/entities/"+id+"/designations", tok, ""); st != 200 || len(r["designations"].([]any)) != 2 {
+	if st, r := call("GET", "/api/v1/finance/entities/"+id+"/designations", tok, ""); st != 200 || len(r["designations"].([]any)) != 3 {
 		t.Errorf("designations API: %d %v", st, r)
 	}
 	if st, r := call("GET", "/api/v1/finance/entities/"+id+"/commitments?year="+ys, tok, ""); st != 200 || len(r["commitments"].([]any)) != 2 {

@@ -105,6 +105,7 @@ type Commitment struct {
 	Years        []CommitmentYear `bun:"-" json:"years"`
 	Performances []Performance    `bun:"-" json:"performances"`
 	Steps        []Step           `bun:"-" json:"steps"`
+	Invoices     []Invoice        `bun:"-" json:"invoices"`
 }
 
 // CommitmentYear is one year's part of a commitment.
@@ -301,6 +302,9 @@ func CommitmentByID(ctx context.Context, tx bun.IDB, id uuid.UUID) (Commitment, 
 		return Commitment{}, err
 	}
 	if err := tx.NewSelect().Model(&c.Steps).Where("commitment_id = ?", id).OrderExpr("at, id").Scan(ctx); err != nil {
+		return Commitment{}, err
+	}
+	if c.Invoices, err = invoicesOf(ctx, tx, id); err != nil {
 		return Commitment{}, err
 	}
 	return c, nil
@@ -551,6 +555,9 @@ type PerformanceInput struct {
 	Amount   hu.Forint `json:"amount"`
 	Document string    `json:"document"`
 	Cost     string    `json:"cost"` // the financial account; by the rovat when empty
+	// Invoice, when set, is the registered invoice certified: its number
+	// and amount are the performance's.
+	Invoice uuid.UUID `json:"invoice"`
 }
 
 // Certify is the teljesítésigazolás of one invoice or performance: it
@@ -564,6 +571,21 @@ func (s *Service) Certify(ctx context.Context, tx bun.Tx, id uuid.UUID, in Perfo
 	if err := s.allowed(ctx, tx, c, nil, StepCertify, a); err != nil {
 		return Performance{}, err
 	}
+	// What other invoices await is not open to a certification without
+	// an invoice; a certified invoice's own amount is.
+	open := c.Open() - c.Pending()
+	var iv *Invoice
+	if in.Invoice != uuid.Nil {
+		for i := range c.Invoices {
+			if c.Invoices[i].ID == in.Invoice && c.Invoices[i].PerformanceID == "" {
+				iv = &c.Invoices[i]
+			}
+		}
+		if iv == nil {
+			return Performance{}, problem("no_invoice", "invoice", "Ehhez a kötelezettségvállaláshoz nincs ilyen, igazolásra váró számla.", "This commitment has no such invoice awaiting certification.")
+		}
+		in.Document, in.Amount, open = iv.Number, iv.Amount, open+iv.Amount
+	}
 	in.Document = strings.TrimSpace(in.Document)
 	if in.Document == "" || len(in.Document) > 200 {
 		return Performance{}, problem("no_document", "document", "Adja meg a számla (vagy teljesítést igazoló irat) számát, legfeljebb 200 karakter.", "Give the invoice (or other document) number, at most 200 characters.")
@@ -574,10 +596,10 @@ func (s *Service) Certify(ctx context.Context, tx bun.Tx, id uuid.UUID, in Perfo
 	if in.Amount <= 0 {
 		return Performance{}, problem("bad_amount", "amount", "Az összeg pozitív, egész forint legyen.", "The amount must be a positive whole number of forints.")
 	}
-	if in.Amount > c.Open() {
-		return Performance{}, problem("beyond_commitment", "amount", "A teljesítés (%s Ft) több, mint a kötelezettségvállalás nyitott része: %s Ft (vállalt %s Ft, már igazolt %s Ft).",
-			"The performance (%s Ft) is more than the commitment's open part: %s Ft (committed %s Ft, already certified %s Ft).",
-			in.Amount.Grouped(), c.Open().Grouped(), c.Amount().Grouped(), c.Performed().Grouped())
+	if in.Amount > open {
+		return Performance{}, problem("beyond_commitment", "amount", "A teljesítés (%s Ft) több, mint a kötelezettségvállalás nyitott része: %s Ft (vállalt %s Ft, már igazolt %s Ft, igazolásra váró számlák %s Ft).",
+			"The performance (%s Ft) is more than the commitment's open part: %s Ft (committed %s Ft, already certified %s Ft, invoices awaiting certification %s Ft).",
+			in.Amount.Grouped(), open.Grouped(), c.Amount().Grouped(), c.Performed().Grouped(), c.Pending().Grouped())
 	}
 	en, err := s.Post(ctx, tx, Event{Entity: c.EntityID, Kind: EvInvoice, On: in.On, Rovat: c.Rovat, Funkcio: c.Funkcio, Task: c.Task, Amount: in.Amount,
 		Partner: c.Partner, Commitment: c.ID.String(), Document: in.Document, Text: c.Subject, Cost: strings.TrimSpace(in.Cost)}, a.Username)
@@ -589,6 +611,12 @@ func (s *Service) Certify(ctx context.Context, tx bun.Tx, id uuid.UUID, in Perfo
 		CertifiedBy: a.Username, CertifiedAt: now, InvoiceEntryID: en.ID.String()}
 	if _, err := tx.NewInsert().Model(&p).Exec(ctx); err != nil {
 		return Performance{}, fmt.Errorf("insert performance: %w", err)
+	}
+	if iv != nil {
+		iv.PerformanceID = p.ID.String()
+		if _, err := tx.NewUpdate().Model(iv).Column("performance_id").WherePK().Exec(ctx); err != nil {
+			return Performance{}, fmt.Errorf("invoice certified: %w", err)
+		}
 	}
 	return p, s.step(ctx, tx, c, p.ID.String(), StepCertify, a.Username, p.Amount, now)
 }

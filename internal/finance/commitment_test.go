@@ -88,12 +88,12 @@ func (c *chain) do(fn func(ctx context.Context, tx bun.Tx) error) {
 }
 
 // written counts what a step may write: steps, entries, performances,
-// audit entries.
-func (c *chain) written() [4]int {
+// invoices, audit entries.
+func (c *chain) written() [5]int {
 	c.t.Helper()
-	var n [4]int
+	var n [5]int
 	err := c.d.InTenantRead(c.ctx, orfu, func(ctx context.Context, tx bun.Tx) error {
-		for i, m := range []any{(*finance.Step)(nil), (*finance.Entry)(nil), (*finance.Performance)(nil)} {
+		for i, m := range []any{(*finance.Step)(nil), (*finance.Entry)(nil), (*finance.Performance)(nil), (*finance.Invoice)(nil)} {
 			k, err := db.Count(ctx, tx.NewSelect().Model(m))
 			if err != nil {
 				return err
@@ -101,7 +101,7 @@ func (c *chain) written() [4]int {
 			n[i] = int(k)
 		}
 		es, err := audit.List(ctx, tx, orfu, audit.Filter{Limit: 500})
-		n[3] = len(es)
+		n[4] = len(es)
 		return err
 	})
 	if err != nil {
@@ -452,4 +452,77 @@ func TestDesignations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// fakeRegistrar numbers incoming documents like IRAT would, and can be
+// told to refuse.
+type fakeRegistrar struct {
+	n      int
+	refuse bool
+}
+
+func (r *fakeRegistrar) RegisterIncoming(ctx context.Context, tx bun.Tx, book, subject, partner, by string) (string, error) {
+	if r.refuse {
+		return "", &finance.Problem{Code: "no_book", HU: "Nincs nyitott iktatókönyv.", EN: "No open book."}
+	}
+	r.n++
+	return book + "/" + strings.Repeat("1", r.n) + "/2026", nil
+}
+
+func TestIncomingInvoicesAgainstTheirCommitment(t *testing.T) {
+	c := newChain(t)
+	cm := c.draft(300_000, "Fényes Kft.")
+	reg := &fakeRegistrar{}
+	invoice := func(n string, amount hu.Forint, r finance.Registrar) func(ctx context.Context, tx bun.Tx) error {
+		return func(ctx context.Context, tx bun.Tx) error {
+			_, err := c.s.RegisterInvoice(ctx, tx, r, cm.ID, finance.InvoiceInput{Number: n, Amount: amount, ReceivedOn: d26(3, 15)}, "iktato")
+			return err
+		}
+	}
+	c.refused("invoice on a draft", "wrong_state", invoice("SZ-1", 1000, reg))
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Countersign(ctx, tx, cm.ID, countersign)
+		return err
+	})
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Commit(ctx, tx, cm.ID, committer)
+		return err
+	})
+	c.refused("no IRAT", "no_records", invoice("SZ-1", 1000, nil))
+	c.refused("IRAT refuses", "records_refused", invoice("SZ-1", 1000, &fakeRegistrar{refuse: true}))
+	c.refused("beyond commitment", "beyond_commitment", invoice("SZ-1", 300_001, reg))
+	c.do(invoice("SZ-1", 200_000, reg))
+	// The pending invoice takes its part of the open commitment.
+	c.refused("second beyond what is left", "beyond_commitment", invoice("SZ-2", 100_001, reg))
+	c.refused("certify beyond what invoices leave", "beyond_commitment", func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Certify(ctx, tx, cm.ID, finance.PerformanceInput{On: d26(3, 20), Amount: 100_001, Document: "x"}, certifier)
+		return err
+	})
+	var got finance.Commitment
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		got, err = finance.CommitmentByID(ctx, tx, cm.ID)
+		return err
+	})
+	if len(got.Invoices) != 1 || got.Invoices[0].Registration != "KOZ/1/2026" || got.Pending() != 200_000 {
+		t.Fatalf("invoices %+v", got.Invoices)
+	}
+	c.refused("certify an unknown invoice", "no_invoice", func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Certify(ctx, tx, cm.ID, finance.PerformanceInput{On: d26(3, 20), Invoice: uuid.Must(uuid.NewV7())}, certifier)
+		return err
+	})
+	var perf finance.Performance
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		perf, err = c.s.Certify(ctx, tx, cm.ID, finance.PerformanceInput{On: d26(3, 20), Invoice: got.Invoices[0].ID}, certifier)
+		return err
+	})
+	if perf.Amount != 200_000 || perf.Document != "SZ-1" {
+		t.Errorf("certified invoice %+v", perf)
+	}
+	c.refused("certify the invoice twice", "no_invoice", func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Certify(ctx, tx, cm.ID, finance.PerformanceInput{On: d26(3, 20), Invoice: got.Invoices[0].ID}, certifier)
+		return err
+	})
+	c.do(invoice("SZ-2", 100_000, reg))
 }

@@ -22,6 +22,7 @@ import (
 type handlers struct {
 	deps module.Deps
 	svc  *Service
+	reg  Registrar
 }
 
 // SeparationRoutes are GAZD's routes that take an identifier.

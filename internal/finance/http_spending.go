@@ -30,6 +30,7 @@ var spendingSeparationRoutes = []separation.Route{
 	{Pattern: "POST /finance/commitments/{commitment}/countersign"},
 	{Pattern: "POST /finance/commitments/{commitment}/commit"},
 	{Pattern: "POST /finance/commitments/{commitment}/certify", Form: map[string][]string{"on": {"2026-03-02"}, "amount": {"1"}, "document": {"X"}}},
+	{Pattern: "POST /finance/commitments/{commitment}/invoices", Form: map[string][]string{"number": {"X"}, "amount": {"1"}, "received_on": {"2026-03-02"}}},
 	{Pattern: "POST /finance/commitments/{commitment}/performances/{performance}/validate"},
 	{Pattern: "POST /finance/commitments/{commitment}/performances/{performance}/order"},
 	{Pattern: "POST /finance/commitments/{commitment}/performances/{performance}/pay", Form: map[string][]string{"on": {"2026-03-02"}}},
@@ -41,6 +42,7 @@ var spendingSeparationRoutes = []separation.Route{
 	{Pattern: "POST /api/v1/finance/commitments/{commitment}/countersign"},
 	{Pattern: "POST /api/v1/finance/commitments/{commitment}/commit"},
 	{Pattern: "POST /api/v1/finance/commitments/{commitment}/certify"},
+	{Pattern: "POST /api/v1/finance/commitments/{commitment}/invoices"},
 	{Pattern: "POST /api/v1/finance/commitments/{commitment}/performances/{performance}/validate"},
 	{Pattern: "POST /api/v1/finance/commitments/{commitment}/performances/{performance}/order"},
 	{Pattern: "POST /api/v1/finance/commitments/{commitment}/performances/{performance}/pay"},
@@ -61,6 +63,8 @@ func (h *handlers) routesSpending(rt *web.Router, d module.Deps) {
 	for _, st := range []string{StepValidate, StepOrder, StepPay} {
 		rt.Handle("POST /finance/commitments/{commitment}/performances/{performance}/"+st, h.takeStep(st), post...)
 	}
+	rt.Handle("POST /finance/commitments/{commitment}/invoices", h.registerInvoice, post...)
+	rt.Handle("POST /api/v1/finance/commitments/{commitment}/invoices", h.apiRegisterInvoice, post...)
 	rt.Handle("GET /api/v1/finance/entities/{entity}/designations", h.apiDesignations, read...)
 	rt.Handle("POST /api/v1/finance/entities/{entity}/designations", h.apiDesignate, manage...)
 	rt.Handle("GET /api/v1/finance/entities/{entity}/commitments", h.apiCommitments, read...)
@@ -317,6 +321,7 @@ type commitmentData struct {
 	Status       Status
 	Actions      []Action
 	Performances []perfView
+	CanPost      bool
 	Today        hu.Date
 	lang         string
 }
@@ -387,7 +392,7 @@ func (h *handlers) renderCommitment(w http.ResponseWriter, r *http.Request, stat
 	if err != nil {
 		return err
 	}
-	d := commitmentData{Today: hu.DateOf(h.svc.now()), lang: web.RequestLang(r)}
+	d := commitmentData{Today: hu.DateOf(h.svc.now()), CanPost: p.Can(Post), lang: web.RequestLang(r)}
 	err = h.deps.DB.InTenantRead(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		if d.Commitment, err = CommitmentByID(ctx, tx, id); err != nil {
@@ -465,8 +470,15 @@ func (h *handlers) takeStep(step string) func(http.ResponseWriter, *http.Request
 		if step == StepCertify || step == StepPay {
 			in.On, err = formDateErr(r.PostFormValue("on"))
 			if err == nil && step == StepCertify {
-				in.Amount, err = formAmountErr(r.PostFormValue("amount"))
+				if r.PostFormValue("invoice") == "" || strings.TrimSpace(r.PostFormValue("amount")) != "" {
+					in.Amount, err = formAmountErr(r.PostFormValue("amount"))
+				}
 				in.Document, in.Cost = r.PostFormValue("document"), r.PostFormValue("cost")
+				if v := r.PostFormValue("invoice"); v != "" {
+					if in.Invoice, err = uuid.Parse(v); err != nil {
+						err = problem("no_invoice", "invoice", "Ehhez a kötelezettségvállaláshoz nincs ilyen, igazolásra váró számla.", "This commitment has no such invoice awaiting certification.")
+					}
+				}
 			}
 		}
 		if err == nil {
@@ -485,4 +497,36 @@ func (h *handlers) takeStep(step string) func(http.ResponseWriter, *http.Request
 		http.Redirect(w, r, "/finance/commitments/"+id.String(), http.StatusSeeOther)
 		return nil
 	}
+}
+
+func (h *handlers) registerInvoice(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := access.PrincipalFrom(ctx)
+	id, _, err := h.commitmentID(r)
+	if err != nil {
+		return err
+	}
+	in := InvoiceInput{Number: r.PostFormValue("number")}
+	in.ReceivedOn, err = formDateErr(r.PostFormValue("received_on"))
+	if err == nil {
+		in.Amount, err = formAmountErr(r.PostFormValue("amount"))
+	}
+	if err == nil {
+		err = h.deps.DB.InTenant(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
+			_, err := h.svc.RegisterInvoice(ctx, tx, h.reg, id, in, p.Username)
+			return err
+		})
+	}
+	var prob *Problem
+	if errors.As(err, &prob) {
+		if isNotFound(prob) {
+			return web.NotFound()
+		}
+		return h.renderCommitment(w, r, http.StatusUnprocessableEntity, formOf(r, []string{"number", "amount", "received_on"}, prob, web.RequestLang(r)))
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/finance/commitments/"+id.String(), http.StatusSeeOther)
+	return nil
 }

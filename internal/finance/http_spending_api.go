@@ -227,6 +227,7 @@ type stepRequest struct {
 	Amount   hu.Forint `json:"amount"`
 	Document string    `json:"document"`
 	Cost     string    `json:"cost"`
+	Invoice  uuid.UUID `json:"invoice"`
 }
 
 func (h *handlers) apiStep(step string) func(http.ResponseWriter, *http.Request) error {
@@ -250,7 +251,7 @@ func (h *handlers) apiStep(step string) func(http.ResponseWriter, *http.Request)
 			if in.On, prob = formDate(req.On, true); prob != nil {
 				return apiRefusal(r, prob)
 			}
-			in.Amount, in.Document, in.Cost = req.Amount, req.Document, req.Cost
+			in.Amount, in.Document, in.Cost, in.Invoice = req.Amount, req.Document, req.Cost, req.Invoice
 		}
 		out, err := h.run(ctx, p, step, id, perf, in)
 		if err != nil {
@@ -286,5 +287,46 @@ func filled(c Commitment) Commitment {
 	if c.Steps == nil {
 		c.Steps = []Step{}
 	}
+	if c.Invoices == nil {
+		c.Invoices = []Invoice{}
+	}
 	return c
+}
+
+type invoiceRequest struct {
+	Number     string    `json:"number"`
+	Amount     hu.Forint `json:"amount"`
+	ReceivedOn string    `json:"received_on"`
+}
+
+func (h *handlers) apiRegisterInvoice(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := access.PrincipalFrom(ctx)
+	id, _, err := h.commitmentID(r)
+	if err != nil {
+		return err
+	}
+	if err := h.commitmentExists(r, id); err != nil {
+		return err
+	}
+	var req invoiceRequest
+	if err := api.Decode(r, &req); err != nil {
+		return err
+	}
+	on, prob := formDate(req.ReceivedOn, true)
+	if prob != nil {
+		prob.Field = "received_on"
+		return apiRefusal(r, prob)
+	}
+	var iv Invoice
+	err = h.deps.DB.InTenant(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		iv, err = h.svc.RegisterInvoice(ctx, tx, h.reg, id, InvoiceInput{Number: req.Number, Amount: req.Amount, ReceivedOn: on}, p.Username)
+		return err
+	})
+	if err != nil {
+		return spendingRefusal(r, err)
+	}
+	api.Write(w, http.StatusCreated, iv)
+	return nil
 }
