@@ -5,6 +5,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/openasp-hu/asp/internal/finance"
 	"github.com/openasp-hu/asp/internal/records"
 	"github.com/openasp-hu/asp/internal/tax"
 )
@@ -40,3 +41,13 @@ func (r recordsRegistrar) RegisterOutgoingMany(ctx context.Context, tx bun.Tx, b
 }
 
 var _ tax.Registrar = recordsRegistrar{}
+
+// financeRegistrar gives GAZD IRAT's registration of incoming invoices.
+type financeRegistrar struct{ svc *records.Service }
+
+func (r financeRegistrar) RegisterIncoming(ctx context.Context, tx bun.Tx, book, subject, partner, by string) (string, error) {
+	d, err := r.svc.Register(ctx, tx, records.Registration{BookCode: book, Direction: records.Incoming, Subject: subject, Partner: partner, By: by})
+	return d.Number, err
+}
+
+var _ finance.Registrar = financeRegistrar{}

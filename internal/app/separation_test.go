@@ -62,6 +62,7 @@ func TestTenantSeparationHarness(t *testing.T) {
 	srv := newServer(t, a)
 	b := tenantB(t, a)
 	entityOfB, journalOfB := financeOfB(t, a)
+	commitmentOfB, performanceOfB := spendingOfB(t, a)
 
 	// Tenant A's people: Orfű's key user, the joint-office clerk (acting
 	// for Abaliget), and a token of the clerk for Orfű.
@@ -114,6 +115,8 @@ func TestTenantSeparationHarness(t *testing.T) {
 			"office":      "h17376",
 			"entity":      entityOfB,
 			"journal":     journalOfB,
+			"commitment":  commitmentOfB,
+			"performance": performanceOfB,
 		},
 		// Not the identifiers themselves: A sent them, and an error page may
 		// echo the path it was asked for.

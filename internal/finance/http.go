@@ -22,10 +22,11 @@ import (
 type handlers struct {
 	deps module.Deps
 	svc  *Service
+	reg  Registrar
 }
 
 // SeparationRoutes are GAZD's routes that take an identifier.
-var SeparationRoutes = []separation.Route{
+var SeparationRoutes = append([]separation.Route{
 	{Pattern: "GET /finance/entities/{entity}"},
 	{Pattern: "POST /finance/entities/{entity}/functions", Form: map[string][]string{"functions": {"011130"}}},
 	{Pattern: "POST /finance/entities/{entity}/budget", Form: map[string][]string{"kind": {"original"}, "year": {"2026"}, "rovat": {"K1101"}, "funkcio": {"011130"}, "amount": {"1"}}},
@@ -40,7 +41,7 @@ var SeparationRoutes = []separation.Route{
 	{Pattern: "POST /api/v1/finance/entities/{entity}/events"},
 	{Pattern: "POST /api/v1/finance/entities/{entity}/budget"},
 	{Pattern: "GET /api/v1/finance/entities/{entity}/trial-balance"},
-}
+}, spendingSeparationRoutes...)
 
 func (h *handlers) routes(rt *web.Router, d module.Deps) {
 	read := []web.Middleware{d.Tenant, identity.Require(Read)}
@@ -58,6 +59,7 @@ func (h *handlers) routes(rt *web.Router, d module.Deps) {
 	rt.Handle("GET /finance/entities/{entity}/trial-balance.xlsx", h.trialXLSX, read...)
 	rt.Handle("POST /finance/journal/{journal}/reverse", h.reverse, post...)
 	h.routesAPI(rt, d)
+	h.routesSpending(rt, d)
 }
 
 type overviewData struct {

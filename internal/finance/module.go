@@ -43,8 +43,13 @@ var roles = []access.Role{
 	{Name: "finance_manager", Scope: access.TenantScope, Label: "role.finance_manager", Permissions: []access.Permission{Read, Post, Manage}},
 }
 
-// Module plugs GAZD into the service.
-func Module() module.Module {
+// Module plugs GAZD into the service without IRAT (invoices cannot be
+// registered).
+func Module() module.Module { return ModuleWith(nil) }
+
+// ModuleWith plugs GAZD in with IRAT's registration for incoming
+// invoices.
+func ModuleWith(reg Registrar) module.Module {
 	mig, _ := fs.Sub(migrationFiles, "migrations")
 	return module.Module{
 		Name: "finance", Code: "GAZD", Title: "finance.title",
@@ -55,7 +60,7 @@ func Module() module.Module {
 		Roles:       roles,
 		Menu:        []shell.MenuEntry{{Label: "finance.title", Href: "/finance", Permission: Read, Module: "finance"}},
 		Routes: func(rt *web.Router, d module.Deps) error {
-			h := &handlers{deps: d, svc: &Service{}}
+			h := &handlers{deps: d, svc: &Service{}, reg: reg}
 			h.routes(rt, d)
 			return nil
 		},

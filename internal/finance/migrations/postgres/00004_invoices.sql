@@ -1,0 +1,31 @@
+-- GAZD: incoming invoices, registered in IRAT (their iktatószám) and
+-- booked against a commitment; a certification may name the invoice it
+-- certifies. Never deleted; performance_id is set once, when certified.
+-- Keep equivalent to ../sqlite/00004_invoices.sql.
+
+-- +goose Up
+CREATE TABLE finance_invoices (
+    tenant_id      TEXT NOT NULL,
+    id             TEXT NOT NULL,
+    commitment_id  TEXT NOT NULL,
+    number         TEXT NOT NULL,
+    amount         BIGINT NOT NULL CHECK (amount > 0),
+    received_on    DATE NOT NULL,
+    registration   TEXT NOT NULL,
+    performance_id TEXT NOT NULL DEFAULT '',
+    created_at     TIMESTAMPTZ NOT NULL,
+    created_by     TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, id),
+    FOREIGN KEY (tenant_id, commitment_id) REFERENCES finance_commitments (tenant_id, id)
+);
+CREATE INDEX finance_invoices_commitment ON finance_invoices (tenant_id, commitment_id);
+
+ALTER TABLE finance_invoices ENABLE ROW LEVEL SECURITY;
+ALTER TABLE finance_invoices FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON finance_invoices
+    USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), ''))
+    WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), ''));
+CREATE POLICY no_delete ON finance_invoices AS RESTRICTIVE FOR DELETE USING (false);
+
+-- +goose Down
+DROP TABLE finance_invoices;
