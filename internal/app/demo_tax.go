@@ -10,16 +10,16 @@ import (
 	"github.com/openasp-hu/asp/internal/hu"
 	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
-	"github.com/openasp-hu/asp/internal/records"
 	"github.com/openasp-hu/asp/internal/tax"
 	"github.com/openasp-hu/asp/internal/tax/caps"
 )
 
 // seedTaxDemo gives Orfű what the README's things to try need: a tax
 // decree for this year (building, land, communal and tourist tax and
-// HIPA, below the caps), a collection account, four taxpayers and a flat
-// owned half and half, so that a clerk can run the assessment, file an
-// IFA return and read a statement at once. It runs once.
+// HIPA, below the caps), a collection account and four taxpayers, so that
+// a clerk can record a flat and run the assessment, file an IFA return and
+// read a statement at once. Nothing is registered in IRAT: the demo's
+// books stay empty for the clerk's own first numbers. It runs once.
 func (a *App) seedTaxDemo(ctx context.Context) error {
 	if !slices.Contains(a.moduleNames(), "tax") {
 		return nil
@@ -61,12 +61,6 @@ func (a *App) seedTaxDemo(ctx context.Context) error {
 				return err
 			}
 		}
-		_, err = s.ReportObject(ctx, tx, recordsRegistrar{svc: &records.Service{Now: a.Now}}, tax.ObjectReport{
-			Kind: tax.ObjectBuilding, EffectiveOn: hu.Date{Year: year - 2, Month: 5, Day: 1}, HRSZ: "123/4/A/5",
-			Address: "7677 Orfű, Széchenyi tér 1. 2. em. 5.", AreaM2: 120, ValidFrom: hu.Date{Year: year - 2, Month: 5, Day: 1},
-			Owners: []tax.OwnerInput{{TaxID: "8123456786", Share: "1/2"}, {TaxID: "8390164280", Share: "1/2"}},
-			Reason: "Adásvétel (demó)",
-		}, "demo")
-		return err
+		return nil
 	})
 }
