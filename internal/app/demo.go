@@ -134,9 +134,6 @@ func (a *App) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 	if err := a.seedFinanceDemo(ctx); err != nil {
 		return nil, err
 	}
-	if err := a.seedTaxDemo(ctx); err != nil {
-		return nil, err
-	}
 	return out, nil
 }
 
