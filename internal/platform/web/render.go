@@ -147,6 +147,8 @@ func NewRenderer(cat *Catalog, log *slog.Logger) (*Renderer, error) {
 
 var funcs = template.FuncMap{
 	"join": strings.Join,
+	// split cuts a string: {{split "a|b" "|"}}.
+	"split": strings.Split,
 	// list makes a list in a template: {{range list "a" "b"}}.
 	"list": func(xs ...string) []string { return xs },
 	// local shows a stored (UTC) time as Budapest time: {{local .At}}; a
