@@ -127,22 +127,22 @@ type Figures struct {
 	LodgingFee  hu.Forint      `json:"lodging_fee,omitempty"`
 
 	// HIPA (Htv. 39. §).
-	Method         string    `json:"method,omitempty"`
-	Turnover       hu.Forint `json:"turnover,omitempty"`         // nettó árbevétel
-	COGS           hu.Forint `json:"cogs,omitempty"`             // ELÁBÉ
-	Mediated       hu.Forint `json:"mediated,omitempty"`         // közvetített szolgáltatások
-	Subcontractors hu.Forint `json:"subcontractors,omitempty"`   // alvállalkozói teljesítések
-	Materials      hu.Forint `json:"materials,omitempty"`        // anyagköltség
-	RnD            hu.Forint `json:"rnd,omitempty"`              // K+F közvetlen költsége
-	KATAMonths     int       `json:"kata_months,omitempty"`      // months under KATA in the year
-	Advances       hu.Forint `json:"advances,omitempty"`         // előleg for the year (credited against the tax)
-	Shares         []BaseShare   `json:"shares,omitempty"`           // the split; empty: all here
-	DeclaredBase   hu.Forint `json:"declared_base,omitempty"`    // the return's own figure (import)
-	ActivityDays   int       `json:"activity_days,omitempty"`    // temporary HIPA
-	WaterM3        int64     `json:"water_m3,omitempty"`         // talajterhelési díj: consumed
-	WateringM3     int64     `json:"watering_m3,omitempty"`      // measured by a separate meter
-	CollectedM3    int64     `json:"collected_m3,omitempty"`     // removed by a licensed collector
-	MultiplierMill int64     `json:"multiplier_milli,omitempty"` // T in thousandths (1.5 = 1500)
+	Method         string      `json:"method,omitempty"`
+	Turnover       hu.Forint   `json:"turnover,omitempty"`         // nettó árbevétel
+	COGS           hu.Forint   `json:"cogs,omitempty"`             // ELÁBÉ
+	Mediated       hu.Forint   `json:"mediated,omitempty"`         // közvetített szolgáltatások
+	Subcontractors hu.Forint   `json:"subcontractors,omitempty"`   // alvállalkozói teljesítések
+	Materials      hu.Forint   `json:"materials,omitempty"`        // anyagköltség
+	RnD            hu.Forint   `json:"rnd,omitempty"`              // K+F közvetlen költsége
+	KATAMonths     int         `json:"kata_months,omitempty"`      // months under KATA in the year
+	Advances       hu.Forint   `json:"advances,omitempty"`         // előleg for the year (credited against the tax)
+	Shares         []BaseShare `json:"shares,omitempty"`           // the split; empty: all here
+	DeclaredBase   hu.Forint   `json:"declared_base,omitempty"`    // the return's own figure (import)
+	ActivityDays   int         `json:"activity_days,omitempty"`    // temporary HIPA
+	WaterM3        int64       `json:"water_m3,omitempty"`         // talajterhelési díj: consumed
+	WateringM3     int64       `json:"watering_m3,omitempty"`      // measured by a separate meter
+	CollectedM3    int64       `json:"collected_m3,omitempty"`     // removed by a licensed collector
+	MultiplierMill int64       `json:"multiplier_milli,omitempty"` // T in thousandths (1.5 = 1500)
 }
 
 // Declaration is a bevallás as filed.
