@@ -131,6 +131,30 @@ func TestTaxObjectsAndAssessment(t *testing.T) {
 		t.Errorf("API object history: %d %v", st, res)
 	}
 
+	// The assessment through the API: a refused year, a dry run that
+	// writes nothing, a run that assesses the new building, a re-run that
+	// finds nothing new.
+	if st, res = call("POST", "/api/v1/tax/assessments", token, `{"tax_year":12}`); st != http.StatusUnprocessableEntity {
+		t.Errorf("API assessment of year 12: %d %v", st, res)
+	}
+	if st, res = call("POST", "/api/v1/tax/objects", token, `{"kind":"building","hrsz":"99","address":"7677 Orfű, Tó utca 9.","area_m2":50,"valid_from":"2020-01-01","effective_on":"2020-01-01","owners":[{"tax_id":"8390164280","share":"1/1"}]}`); st != http.StatusCreated {
+		t.Fatalf("API building: %d %v", st, res)
+	}
+	// Twice: the first dry run left nothing for the second to skip.
+	for range 2 {
+		st, res = call("POST", "/api/v1/tax/assessments", token, `{"tax_year":2027,"dry_run":true}`)
+		if st != http.StatusOK || res["decisions"].(float64) != 1 || res["run_id"] != nil {
+			t.Fatalf("API dry run: %d %v", st, res)
+		}
+	}
+	st, res = call("POST", "/api/v1/tax/assessments", token, `{"tax_year":2027}`)
+	if st != http.StatusCreated || res["decisions"].(float64) != 1 || res["debited"].(float64) != 80_000 || res["progress"] != "/tax/assessment/"+res["run_id"].(string) {
+		t.Fatalf("API run: %d %v", st, res)
+	}
+	if st, res = call("POST", "/api/v1/tax/assessments", token, `{"tax_year":2027}`); st != http.StatusOK || res["decisions"].(float64) != 0 || res["postings"].(float64) != 0 {
+		t.Errorf("API re-run: %d %v", st, res)
+	}
+
 	// Abaliget's object, decision and run are out of Orfű's reach.
 	var abaObj tax.ObjectView
 	var abaRun tax.RunResult

@@ -72,6 +72,7 @@ func (h *handlers) routesObjects(rt *web.Router, d module.Deps) {
 	rt.Handle("GET /tax/assessment/{run}", o.assessmentRun, run...)
 	rt.Handle("POST /tax/assessment/{run}/render", o.renderRun, run...)
 	rt.Handle("POST /api/v1/tax/objects", o.apiReport, post...)
+	rt.Handle("POST /api/v1/tax/assessments", o.apiAssess, run...)
 	rt.Handle("GET /api/v1/tax/objects/{object}", o.apiObject, read...)
 	rt.Handle("POST /api/v1/tax/objects/{object}", o.apiReport, post...)
 }
