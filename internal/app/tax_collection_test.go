@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -175,6 +176,21 @@ func TestCollectionSettingsTransferRefund(t *testing.T) {
 	}
 	if l := b.get("/tax/enforcement?on=x&format=csv"); l.Status != http.StatusUnprocessableEntity {
 		t.Errorf("bad day: %d", l.Status)
+	}
+	// The same runs through the API: a second reminder run the same day
+	// sends nothing new; the enforcement list names Hugó for garnishment.
+	if st, r := call("POST", "/api/v1/tax/reminder-runs", tok, `{}`); st != http.StatusUnprocessableEntity {
+		t.Errorf("API reminder run without a day: %d %v", st, r)
+	}
+	if st, r := call("POST", "/api/v1/tax/reminder-runs", tok, `{"on":"`+today+`"}`); st != 200 || len(r["reminders"].([]any)) != 0 || r["recent"].(float64) != 1 {
+		t.Errorf("API reminder run: %d %v", st, r)
+	}
+	if st, r := call("GET", "/api/v1/tax/enforcement?on=x", tok, ""); st != http.StatusUnprocessableEntity {
+		t.Errorf("API enforcement list of a bad day: %d %v", st, r)
+	}
+	st, r := call("GET", "/api/v1/tax/enforcement?on="+later, tok, "")
+	if cs, _ := r["candidates"].([]any); st != 200 || len(cs) != 1 || !strings.Contains(fmt.Sprint(cs[0]), "tax_id:8000000008") || !strings.Contains(fmt.Sprint(cs[0]), "measure:letiltas") {
+		t.Errorf("API enforcement list: %d %v", st, r)
 	}
 	// Limitation: an interruption is recorded; an old debt is written off
 	// after a preview and a confirmation.

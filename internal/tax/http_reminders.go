@@ -24,6 +24,8 @@ func (h *handlers) routesReminders(rt *web.Router, d module.Deps) {
 	read := []web.Middleware{d.Tenant, identity.Require(TaxpayersRead)}
 	manage := []web.Middleware{d.Tenant, identity.Require(SettingsManage)}
 	rt.Handle("POST /tax/reminders/run", h.runReminders, manage...)
+	rt.Handle("POST /api/v1/tax/reminder-runs", h.apiRunReminders, manage...)
+	rt.Handle("GET /api/v1/tax/enforcement", h.apiEnforcement, manage...)
 	rt.Handle("GET /tax/reminders/{reminder}/pdf", h.reminderPDF, read...)
 	rt.Handle("GET /tax/notices.zip", h.noticesZip, manage...)
 }
