@@ -209,6 +209,12 @@ func TestCollectionSettingsTransferRefund(t *testing.T) {
 	if p := b.get("/tax/write-off?year=2020"); p.Status != 200 || !strings.Contains(p.Body, `data-testid="writeoff-preview">1 tétel, összesen 12`+"\u00a0"+`000 Ft`) {
 		t.Errorf("preview: %d", p.Status)
 	}
+	if st, r := call("POST", "/api/v1/tax/write-offs", tok, `{"year":1900}`); st != http.StatusUnprocessableEntity {
+		t.Errorf("API write-off of 1900: %d %v", st, r)
+	}
+	if st, r := call("POST", "/api/v1/tax/write-offs", tok, `{"year":2020,"dry_run":true}`); st != 200 || r["total"].(float64) != 12_000 || len(r["items"].([]any)) != 1 || r["postings"].(float64) != 0 {
+		t.Errorf("API write-off preview: %d %v", st, r)
+	}
 	if p := b.post("/tax/write-off", url.Values{"year": {"2020"}}); p.Status != http.StatusUnprocessableEntity {
 		t.Errorf("without confirmation: %d", p.Status)
 	}
@@ -217,5 +223,9 @@ func TestCollectionSettingsTransferRefund(t *testing.T) {
 	}
 	if acc := b.get(page).Body; !strings.Contains(acc, `data-testid="balance-kommunalis_ado">0 Ft`) || !strings.Contains(acc, "write_off") {
 		t.Errorf("the written-off debt is still open")
+	}
+	// Written off once: the API's run finds nothing more.
+	if st, r := call("POST", "/api/v1/tax/write-offs", tok, `{"year":2020}`); st != 200 || len(r["items"].([]any)) != 0 || r["postings"].(float64) != 0 {
+		t.Errorf("API write-off after the page's: %d %v", st, r)
 	}
 }

@@ -28,6 +28,7 @@ func (h *handlers) routesWriteOff(rt *web.Router, d module.Deps) {
 	rt.Handle("GET /tax/enforcement", h.enforcementList, manage...)
 	rt.Handle("GET /tax/write-off", h.writeOffPage, manage...)
 	rt.Handle("POST /tax/write-off", h.writeOff, manage...)
+	rt.Handle("POST /api/v1/tax/write-offs", h.apiWriteOff, manage...)
 	rt.Handle("POST /tax/taxpayers/{taxpayer}/interruptions", h.interruption, post...)
 }
 
