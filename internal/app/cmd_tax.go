@@ -44,7 +44,8 @@ func (p *payments) Set(s string) error {
 
 // cmdTax runs ADÓ's tasks: the interest calculator (no database needed:
 // the same code as the postings, for a quick figure), the statutory caps,
-// and the interest run that charges accrued interest on the accounts.
+// the interest run that charges accrued interest on the accounts, the mass
+// assessment, the import of NAV's HIPA returns and the year-end write-off.
 func cmdTax(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) > 0 && args[0] == "post-interest" {
 		return cmdPostInterest(ctx, args[1:], out)
@@ -62,7 +63,7 @@ func cmdTax(ctx context.Context, args []string, out io.Writer) error {
 		return cmdTaxCaps(args[1:], out)
 	}
 	if len(args) == 0 || args[0] != "interest" {
-		return usagef("tax: say interest, caps or post-interest")
+		return usagef("tax: say interest, caps, post-interest, assess, import-hipa or write-off")
 	}
 	fs := newFlags("tax interest")
 	amount := fs.String("amount", "", "the debt in forints, e.g. 150000")
