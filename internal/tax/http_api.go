@@ -46,12 +46,7 @@ func (h *handlers) apiCreateTaxpayer(w http.ResponseWriter, r *http.Request) err
 	})
 	var prob *Problem
 	if errors.As(err, &prob) {
-		lang := web.RequestLang(r)
-		e := &web.Error{Status: http.StatusUnprocessableEntity, Key: "tax.api_refused", Args: []any{prob.Message(lang)}}
-		if prob.Field != "" {
-			e.Fields = []web.FieldError{{Field: prob.Field, Message: prob.Message(lang)}}
-		}
-		return e
+		return apiProblem(r, prob)
 	}
 	if err != nil {
 		return err
@@ -103,4 +98,15 @@ func (h *handlers) apiAccounts(w http.ResponseWriter, r *http.Request) error {
 	}
 	api.Write(w, http.StatusOK, map[string]any{"taxpayer": d.Taxpayer, "accounts": out})
 	return nil
+}
+
+// apiProblem answers a refusal of ADÓ in the API: 422, in the caller's
+// language, naming the field when there is one.
+func apiProblem(r *http.Request, prob *Problem) error {
+	lang := web.RequestLang(r)
+	e := &web.Error{Status: http.StatusUnprocessableEntity, Key: "tax.api_refused", Args: []any{prob.Message(lang)}}
+	if prob.Field != "" {
+		e.Fields = []web.FieldError{{Field: prob.Field, Message: prob.Message(lang)}}
+	}
+	return e
 }

@@ -333,15 +333,6 @@ func (h *handlers) renderCollectionLists(w http.ResponseWriter, r *http.Request,
 
 // API.
 
-func apiProblem(r *http.Request, prob *Problem) error {
-	lang := web.RequestLang(r)
-	e := &web.Error{Status: http.StatusUnprocessableEntity, Key: "tax.api_refused", Args: []any{prob.Message(lang)}}
-	if prob.Field != "" {
-		e.Fields = []web.FieldError{{Field: prob.Field, Message: prob.Message(lang)}}
-	}
-	return e
-}
-
 func (h *handlers) apiSettings(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := access.PrincipalFrom(ctx)

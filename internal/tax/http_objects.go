@@ -579,12 +579,7 @@ func (o *objectHandlers) apiReport(w http.ResponseWriter, r *http.Request) error
 		if prob.Code == errNoObject.Code {
 			return web.NotFound()
 		}
-		lang := web.RequestLang(r)
-		e := &web.Error{Status: http.StatusUnprocessableEntity, Key: "tax.api_refused", Args: []any{prob.Message(lang)}}
-		if prob.Field != "" {
-			e.Fields = []web.FieldError{{Field: prob.Field, Message: prob.Message(lang)}}
-		}
-		return e
+		return apiProblem(r, prob)
 	}
 	api.Write(w, status, objectResponse(v))
 	return nil

@@ -114,12 +114,7 @@ func (h *handlers) revenuePage(w http.ResponseWriter, r *http.Request) error {
 func refused(r *http.Request, err error) error {
 	var prob *Problem
 	if errors.As(err, &prob) {
-		lang := web.RequestLang(r)
-		e := &web.Error{Status: http.StatusUnprocessableEntity, Key: "tax.api_refused", Args: []any{prob.Message(lang)}}
-		if prob.Field != "" {
-			e.Fields = []web.FieldError{{Field: prob.Field, Message: prob.Message(lang)}}
-		}
-		return e
+		return apiProblem(r, prob)
 	}
 	return err
 }
