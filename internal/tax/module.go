@@ -63,7 +63,7 @@ func ModuleWith(reg Registrar) module.Module {
 		Templates:   templateFiles,
 		Permissions: append([]access.Permission{InterestUse, TaxpayersRead, AccountsPost, DecreesRead, DecreesManage, SettingsManage}, objectPermissions...),
 		Roles:       roles,
-		Menu: []shell.MenuEntry{{Label: "tax.title", Href: "/tax/taxpayers", Permission: TaxpayersRead, Module: "tax"},
+		Menu: []shell.MenuEntry{{Label: "tax.title", Href: "/tax/taxpayers", Permission: TaxpayersRead, Module: "tax", Section: "/tax"},
 			{Label: "tax.decrees.menu", Href: "/tax/decrees", Permission: DecreesRead, Module: "tax"},
 			{Label: "tax.collection.menu", Href: "/tax/collection", Permission: SettingsManage, Module: "tax"},
 			{Label: "tax.decl.menu", Href: "/tax/declarations", Permission: TaxpayersRead, Module: "tax"},

@@ -32,6 +32,10 @@ type MenuEntry struct {
 	Href       string
 	Permission access.Permission
 	Module     string
+	// Section is a path prefix the entry also stands for, so that the
+	// module's pages without their own entry (/tax/objects under
+	// "Adóügyek" at /tax/taxpayers) still mark it as the current one.
+	Section string
 }
 
 // Shell builds the layout's frame and serves the dashboard and switcher.
@@ -121,6 +125,7 @@ func (s *Shell) Frame(r *http.Request) web.Shell {
 	if len(sh.Tenants) > 1 {
 		hu.SortBy(sh.Tenants, func(c web.TenantChoice) string { return c.Name })
 	}
+	var sections []string // of the entries shown, in order
 	for _, m := range s.Menu {
 		if m.Permission != "" && !p.Can(m.Permission) {
 			continue
@@ -129,14 +134,19 @@ func (s *Shell) Frame(r *http.Request) web.Shell {
 			continue
 		}
 		sh.Menu = append(sh.Menu, web.MenuItem{Label: m.Label, Href: m.Href})
+		sections = append(sections, m.Section)
 	}
-	// The entry whose address is the longest prefix of the page's is the
-	// current one: /records/inbox is "My cases", not also "Records".
-	best := -1
+	// The entry whose address (or section) is the longest prefix of the
+	// page's is the current one: /records/inbox is "My cases", not also
+	// "Records".
+	best, bestLen := -1, 0
 	for i, m := range sh.Menu {
-		if r.URL.Path == m.Href || (m.Href != "/" && strings.HasPrefix(r.URL.Path, m.Href+"/")) {
-			if best < 0 || len(m.Href) > len(sh.Menu[best].Href) {
-				best = i
+		for _, prefix := range []string{m.Href, sections[i]} {
+			if prefix == "" || !(r.URL.Path == prefix || (prefix != "/" && strings.HasPrefix(r.URL.Path, prefix+"/"))) {
+				continue
+			}
+			if best < 0 || len(prefix) > bestLen {
+				best, bestLen = i, len(prefix)
 			}
 		}
 	}
