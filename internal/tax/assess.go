@@ -30,7 +30,9 @@ type ObjectState struct {
 	ValidFrom    hu.Date
 	ValidTo      hu.Date
 	SoleTaxpayer *uuid.UUID
-	Owners       []OwnerShare
+	// Lessee, when set, pays the whole tax in the owners' place.
+	Lessee *uuid.UUID
+	Owners []OwnerShare
 }
 
 // OwnerShare is an owner and its tulajdoni hányad.
@@ -338,6 +340,10 @@ func Assess(taxYear int, objects []ObjectState, rules AssessRules) (parts []Asse
 		ot := AssessObject(o, rules)
 		if ot.NoRate {
 			noRate = append(noRate, ot)
+			continue
+		}
+		if o.Lessee != nil {
+			parts = append(parts, AssessedPart{ObjectTax: ot, TaxpayerID: *o.Lessee, Share: Share{1, 1}, Part: ot.Tax})
 			continue
 		}
 		for _, p := range SplitByShare(ot.Tax, o.Owners, o.SoleTaxpayer) {

@@ -147,7 +147,7 @@ func Snapshot(ctx context.Context, tx bun.IDB, taxYear int) ([]ObjectState, map[
 		ow := byVersion[key{id, v.Version}]
 		sort.Slice(ow, func(i, j int) bool { return ow[i].TaxpayerID.String() < ow[j].TaxpayerID.String() })
 		out = append(out, ObjectState{ObjectID: id, Kind: kinds[id], Version: v.Version, HRSZ: v.HRSZ, Address: v.Address, AreaM2: v.AreaM2,
-			Category: v.Category, Zone: v.Zone, MarketValue: v.MarketValue, ValidFrom: v.ValidFrom, ValidTo: v.ValidTo, SoleTaxpayer: v.SoleTaxpayer, Owners: ow})
+			Category: v.Category, Zone: v.Zone, MarketValue: v.MarketValue, ValidFrom: v.ValidFrom, ValidTo: v.ValidTo, SoleTaxpayer: v.SoleTaxpayer, Lessee: v.Lessee, Owners: ow})
 		if v.Reliefs != "" {
 			claimed[id] = strings.Fields(v.Reliefs)
 		}

@@ -80,7 +80,7 @@ func (h *handlers) routesObjects(rt *web.Router, d module.Deps) {
 // ownerRows is how many owners the form offers; more through the API.
 const ownerRows = 4
 
-var objectFields = []string{"kind", "hrsz", "address", "area_m2", "category", "zone", "market_value", "valid_from", "valid_to", "effective_on", "sole_tax_id", "reliefs", "reason",
+var objectFields = []string{"kind", "hrsz", "address", "area_m2", "category", "zone", "market_value", "valid_from", "valid_to", "effective_on", "sole_tax_id", "lessee_tax_id", "reliefs", "reason",
 	"owner1_tax_id", "owner1_share", "owner2_tax_id", "owner2_share", "owner3_tax_id", "owner3_share", "owner4_tax_id", "owner4_share"}
 
 type objectsData struct {
@@ -135,7 +135,7 @@ func (o *objectHandlers) renderObjects(w http.ResponseWriter, r *http.Request, s
 // field.
 func reportFromForm(get func(string) string) (ObjectReport, *Problem) {
 	in := ObjectReport{Kind: get("kind"), HRSZ: get("hrsz"), Address: get("address"), Category: get("category"), Zone: get("zone"),
-		SoleTaxID: get("sole_tax_id"), Reason: get("reason"), Reliefs: strings.Fields(get("reliefs"))}
+		SoleTaxID: get("sole_tax_id"), LesseeTaxID: get("lessee_tax_id"), Reason: get("reason"), Reliefs: strings.Fields(get("reliefs"))}
 	area := strings.TrimSpace(strings.ReplaceAll(get("area_m2"), " ", ""))
 	a, err := strconv.ParseInt(area, 10, 64)
 	if err != nil {
@@ -274,6 +274,9 @@ func (o *objectHandlers) renderObject(w http.ResponseWriter, r *http.Request, st
 		}
 		if !c.ValidTo.IsZero() {
 			form.Values["valid_to"] = c.ValidTo.String()
+		}
+		if c.LesseeTaxpayer != nil {
+			form.Values["lessee_tax_id"] = c.LesseeTaxpayer.TaxID
 		}
 		for i, ow := range c.Owners {
 			if i < ownerRows {
@@ -538,6 +541,7 @@ type objectRequest struct {
 	ValidTo     hu.Date      `json:"valid_to"`
 	Owners      []OwnerInput `json:"owners"`
 	SoleTaxID   string       `json:"sole_tax_id"`
+	LesseeTaxID string       `json:"lessee_tax_id"`
 	Reliefs     []string     `json:"reliefs"`
 	Reason      string       `json:"reason"`
 }
@@ -559,7 +563,7 @@ func (o *objectHandlers) apiReport(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	in := ObjectReport{Kind: req.Kind, EffectiveOn: req.EffectiveOn, HRSZ: req.HRSZ, Address: req.Address, AreaM2: req.AreaM2, Category: req.Category,
-		Zone: req.Zone, MarketValue: req.MarketValue, ValidFrom: req.ValidFrom, ValidTo: req.ValidTo, Owners: req.Owners, SoleTaxID: req.SoleTaxID,
+		Zone: req.Zone, MarketValue: req.MarketValue, ValidFrom: req.ValidFrom, ValidTo: req.ValidTo, Owners: req.Owners, SoleTaxID: req.SoleTaxID, LesseeTaxID: req.LesseeTaxID,
 		Reliefs: req.Reliefs, Reason: req.Reason}
 	status := http.StatusCreated
 	if objectID != nil {

@@ -81,6 +81,9 @@ type ObjectVersion struct {
 	ValidFrom    hu.Date    `bun:"valid_from" json:"valid_from"`
 	ValidTo      hu.Date    `bun:"valid_to,nullzero" json:"valid_to,omitzero"`
 	SoleTaxpayer *uuid.UUID `bun:"sole_taxpayer,type:uuid" json:"sole_taxpayer,omitempty"`
+	// Lessee is the bérlő who pays the communal tax of a dwelling no
+	// private person owns (Htv. 24. § (1) b)).
+	Lessee *uuid.UUID `bun:"lessee,type:uuid" json:"lessee,omitempty"`
 	// Reliefs are the decree reliefs claimed, "<decree id>:<line>"
 	// separated by spaces.
 	Reliefs      string    `bun:"reliefs" json:"reliefs,omitempty"`
@@ -154,6 +157,10 @@ type ObjectReport struct {
 	// SoleTaxID names the co-owner the co-owners' joint declaration makes
 	// the sole taxpayer (Htv. 12. § (2)); empty: each pays by share.
 	SoleTaxID string
+	// LesseeTaxID names the bérlő of a dwelling owned by no private person:
+	// the lessee, not the owners, pays its communal tax (Htv. 24. § (1)
+	// b)).
+	LesseeTaxID string
 	// Reliefs are the decree reliefs the owners claim ("<decree id>:<line>").
 	Reliefs []string
 	Reason  string
@@ -173,6 +180,8 @@ func (v ObjectView) Current() VersionView { return v.Versions[len(v.Versions)-1]
 type VersionView struct {
 	ObjectVersion
 	Owners []OwnerView
+	// LesseeTaxpayer is the bérlő named, if any.
+	LesseeTaxpayer *Taxpayer
 }
 
 // OwnerView is an owner with the taxpayer's name.
@@ -266,6 +275,10 @@ func (s *Service) ReportObject(ctx context.Context, tx bun.Tx, reg Registrar, in
 			return ObjectView{}, problem("bad_sole", "sole_tax_id", "Egyedüli adóalanynak csak a tulajdonosok egyike jelölhető ki.", "Only one of the owners can be named sole taxpayer.")
 		}
 	}
+	lessee, err := checkLessee(ctx, tx, in, owners, sole)
+	if err != nil {
+		return ObjectView{}, err
+	}
 	refs, err := checkReliefRefs(ctx, tx, ObjectTaxType(in.Kind), in.Reliefs)
 	if err != nil {
 		return ObjectView{}, err
@@ -298,7 +311,7 @@ func (s *Service) ReportObject(ctx context.Context, tx bun.Tx, reg Registrar, in
 	}
 	v := ObjectVersion{ObjectID: obj.ID, Version: version, EffectiveOn: in.EffectiveOn, HRSZ: in.HRSZ, Address: in.Address, AreaM2: in.AreaM2,
 		Category: in.Category, Zone: in.Zone, MarketValue: in.MarketValue, ValidFrom: in.ValidFrom, ValidTo: in.ValidTo, SoleTaxpayer: sole,
-		Reliefs: refs, FilingNumber: number, Reason: in.Reason, RecordedAt: now, RecordedBy: by}
+		Lessee: lessee, Reliefs: refs, FilingNumber: number, Reason: in.Reason, RecordedAt: now, RecordedBy: by}
 	if _, err := tx.NewInsert().Model(&v).Exec(ctx); err != nil {
 		return ObjectView{}, fmt.Errorf("insert object version: %w", err)
 	}
@@ -309,11 +322,55 @@ func (s *Service) ReportObject(ctx context.Context, tx bun.Tx, reg Registrar, in
 	if _, err := tx.NewInsert().Model(&rows).Exec(ctx); err != nil {
 		return ObjectView{}, fmt.Errorf("insert owners: %w", err)
 	}
-	if err := appendAudit(ctx, tx, "tax.object_report", "tax_object", obj.ID.String(), map[string]any{"version": version, "kind": obj.Kind,
-		"hrsz": v.HRSZ, "effective_on": v.EffectiveOn.String(), "owners": len(rows), "filing_number": number, "by": by}, now); err != nil {
+	detail := map[string]any{"version": version, "kind": obj.Kind,
+		"hrsz": v.HRSZ, "effective_on": v.EffectiveOn.String(), "owners": len(rows), "filing_number": number, "by": by}
+	if lessee != nil {
+		detail["lessee"] = lessee.String()
+	}
+	if err := appendAudit(ctx, tx, "tax.object_report", "tax_object", obj.ID.String(), detail, now); err != nil {
 		return ObjectView{}, err
 	}
 	return LoadObject(ctx, tx, obj.ID)
+}
+
+// checkLessee checks the bérlő a data report names: only a dwelling's
+// communal tax passes to a lessee, only when no owner is a private person
+// (Htv. 24. § (1) b)), and the lessee is a private person who is not an
+// owner and not beside a sole taxpayer. Empty: no lessee.
+func checkLessee(ctx context.Context, tx bun.IDB, in ObjectReport, owners []OwnerView, sole *uuid.UUID) (*uuid.UUID, error) {
+	t := strings.TrimSpace(in.LesseeTaxID)
+	if t == "" {
+		return nil, nil
+	}
+	if in.Kind != ObjectDwelling {
+		return nil, problem("lessee_kind", "lessee_tax_id", "Bérlő csak lakásnál adható meg: a bérlő a lakás kommunális adóját fizeti.",
+			"A lessee can only be named for a dwelling: the lessee pays the dwelling's communal tax.")
+	}
+	if sole != nil {
+		return nil, problem("lessee_and_sole", "lessee_tax_id", "Bérlő mellett nem jelölhető egyedüli adóalany a tulajdonosok közül.",
+			"With a lessee named, no owner can be named sole taxpayer.")
+	}
+	for _, o := range owners {
+		if o.Taxpayer.Kind == "person" {
+			return nil, problem("lessee_private_owner", "lessee_tax_id", "A lakás tulajdonosa (%s) magánszemély: a kommunális adót ő fizeti, nem a bérlő.",
+				"The dwelling's owner (%s) is a private person: the owner pays the communal tax, not the lessee.", o.Taxpayer.Name)
+		}
+	}
+	tp, err := taxpayerByTaxID(ctx, tx, t)
+	var bad *Problem
+	if errors.As(err, &bad) || tp == nil && err == nil {
+		return nil, problem("unknown_lessee", "lessee_tax_id", "Nincs ilyen azonosítójú adózó: %s. Előbb vegye fel a bérlőt adózóként.",
+			"There is no taxpayer with identifier %s. Record the lessee as a taxpayer first.", t)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if tp.Kind != "person" {
+		return nil, problem("lessee_not_person", "lessee_tax_id", "A kommunális adót fizető bérlő magánszemély (adóazonosító jellel); %s nem az.",
+			"A lessee paying the communal tax is a private person (with an adóazonosító jel); %s is not.", tp.Name)
+	}
+	id := tp.ID
+	return &id, nil
 }
 
 func normTaxID(s string) string {
@@ -378,6 +435,13 @@ func LoadObject(ctx context.Context, tx bun.IDB, id uuid.UUID) (ObjectView, erro
 	}
 	for _, ver := range vs {
 		vv := VersionView{ObjectVersion: ver}
+		if ver.Lessee != nil {
+			tp, err := taxpayerByID(ctx, tx, *ver.Lessee)
+			if err != nil {
+				return v, err
+			}
+			vv.LesseeTaxpayer = tp
+		}
 		for _, ow := range os {
 			if ow.Version == ver.Version {
 				vv.Owners = append(vv.Owners, OwnerView{Taxpayer: names[ow.TaxpayerID], Share: Share{ow.ShareNum, ow.ShareDen}})
