@@ -52,12 +52,21 @@ func TestTaxDecrees(t *testing.T) {
 	}
 	form.Set("rate1_rate", "1000")
 	form.Set("rate2_rate", "600")
+	// A tax that excludes itself is refused at its field.
+	form.Set("exclusion1_tax_type", "epitmenyado")
+	form.Set("exclusion1_prevails", "epitmenyado")
+	form.Set("exclusion1_description", "A kommunális adó alá eső lakás mentes az építményadó alól.")
+	if p := head.post("/tax/decrees", form); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, `href="#exclusion1_prevails"`) {
+		t.Fatalf("exclusion of itself: %d", p.Status)
+	}
+	form.Set("exclusion1_prevails", "kommunalis_ado")
 	p = head.post("/tax/decrees", form)
 	if p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, "/tax/decrees/") {
 		t.Fatalf("record: %d %s\n%s", p.Status, p.Location, p.Body)
 	}
 	view := strings.TrimSuffix(p.Location, "?done=recorded")
-	if p := head.get(p.Location); p.Status != 200 || !strings.Contains(p.Body, "12/2026. (XI. 28.)") || !strings.Contains(p.Body, "mentesség – lakás") {
+	if p := head.get(p.Location); p.Status != 200 || !strings.Contains(p.Body, "12/2026. (XI. 28.)") || !strings.Contains(p.Body, "mentesség – lakás") ||
+		!strings.Contains(p.Body, "építményadó nem terheli a tárgyat, ha ugyanazon a helyrajzi számon magánszemélyek kommunális adója terheli") {
 		t.Fatalf("view: %d", p.Status)
 	}
 

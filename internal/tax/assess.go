@@ -77,6 +77,8 @@ type AssessRules struct {
 	Reliefs []Relief
 	// ClaimedReliefs gives the relief refs each object claims.
 	ClaimedReliefs map[uuid.UUID][]string
+	// Exclusions are the decrees' mutually exclusive taxes.
+	Exclusions []DecreeExclusion
 	// SingleInstalmentUpTo, when positive, makes an annual tax of at most
 	// this much due in one sum on the first instalment day. The brief
 	// marks the 10,000 Ft rule ⚠ UNCERTAIN and the Art. 1. melléklet
@@ -333,6 +335,7 @@ type AssessedPart struct {
 // Assess computes every liable object's tax for the year and splits it
 // among its owners; objects no rate fits come back in noRate.
 func Assess(taxYear int, objects []ObjectState, rules AssessRules) (parts []AssessedPart, noRate []ObjectTax) {
+	liable := liableParcels(taxYear, objects, rules)
 	for _, o := range objects {
 		if !o.LiableIn(taxYear) {
 			continue
@@ -341,6 +344,14 @@ func Assess(taxYear int, objects []ObjectState, rules AssessRules) (parts []Asse
 		if ot.NoRate {
 			noRate = append(noRate, ot)
 			continue
+		}
+		for _, ex := range rules.Exclusions {
+			if ex.TaxType == ot.TaxType && liable[parcelTax{o.HRSZ, ex.Prevails}] && ot.Tax > 0 {
+				// Exempt like a decree exemption: the gross tax stays on
+				// the decision, reduced to nothing, with the rule named.
+				ot.Relief, ot.Tax = ot.Gross, 0
+				ot.Applied = append(ot.Applied, ex.Description)
+			}
 		}
 		if o.Lessee != nil {
 			parts = append(parts, AssessedPart{ObjectTax: ot, TaxpayerID: *o.Lessee, Share: Share{1, 1}, Part: ot.Tax})
@@ -351,6 +362,35 @@ func Assess(taxYear int, objects []ObjectState, rules AssessRules) (parts []Asse
 		}
 	}
 	return parts, noRate
+}
+
+type parcelTax struct {
+	hrsz    string
+	taxType caps.TaxType
+}
+
+// liableParcels is which parcels are liable to which tax in the year, for
+// the exclusions: liable means the object exists in the year and a rate
+// of the decrees fits it, even if a relief brings its tax to nothing.
+func liableParcels(taxYear int, objects []ObjectState, rules AssessRules) map[parcelTax]bool {
+	if len(rules.Exclusions) == 0 {
+		return nil
+	}
+	prevailing := map[caps.TaxType]bool{}
+	for _, ex := range rules.Exclusions {
+		prevailing[ex.Prevails] = true
+	}
+	out := map[parcelTax]bool{}
+	for _, o := range objects {
+		tt := ObjectTaxType(o.Kind)
+		if !prevailing[tt] || !o.LiableIn(taxYear) {
+			continue
+		}
+		if _, _, ok := pickRate(o, tt, rules.Rates); ok {
+			out[parcelTax{o.HRSZ, tt}] = true
+		}
+	}
+	return out
 }
 
 // describeBase says in Hungarian what the tax was computed from.

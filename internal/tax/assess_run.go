@@ -3,6 +3,7 @@ package tax
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -74,9 +75,9 @@ type AssessmentRun struct {
 	Postings  int       `bun:"postings" json:"postings"`
 }
 
-// ReliefsFor returns the reliefs of the decrees in force for taxYear: a
-// decree's reliefs count from its tax year until a decree replaces it.
-func ReliefsFor(ctx context.Context, tx bun.IDB, taxYear int) ([]Relief, error) {
+// decreesInForce tells which decrees apply to taxYear: a decree counts
+// from its tax year until a decree replaces it.
+func decreesInForce(ctx context.Context, tx bun.IDB, taxYear int) (map[uuid.UUID]bool, error) {
 	var ds []Decree
 	if err := tx.NewSelect().Model(&ds).Where("tax_year <= ?", taxYear).OrderExpr("tax_year, effective_from, recorded_at").Scan(ctx); err != nil {
 		return nil, err
@@ -87,13 +88,36 @@ func ReliefsFor(ctx context.Context, tx bun.IDB, taxYear int) ([]Relief, error) 
 			replaced[*d.Replaces] = true
 		}
 	}
-	var rls []DecreeRelief
-	if err := tx.NewSelect().Model(&rls).OrderExpr("decree_id, line").Scan(ctx); err != nil {
-		return nil, err
-	}
 	inForce := map[uuid.UUID]bool{}
 	for _, d := range ds {
 		inForce[d.ID] = !replaced[d.ID]
+	}
+	return inForce, nil
+}
+
+// ExclusionsFor returns the exclusions of the decrees in force for
+// taxYear.
+func ExclusionsFor(ctx context.Context, tx bun.IDB, taxYear int) ([]DecreeExclusion, error) {
+	inForce, err := decreesInForce(ctx, tx, taxYear)
+	if err != nil {
+		return nil, err
+	}
+	var exs []DecreeExclusion
+	if err := tx.NewSelect().Model(&exs).OrderExpr("decree_id, line").Scan(ctx); err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(exs, func(e DecreeExclusion) bool { return !inForce[e.DecreeID] }), nil
+}
+
+// ReliefsFor returns the reliefs of the decrees in force for taxYear.
+func ReliefsFor(ctx context.Context, tx bun.IDB, taxYear int) ([]Relief, error) {
+	inForce, err := decreesInForce(ctx, tx, taxYear)
+	if err != nil {
+		return nil, err
+	}
+	var rls []DecreeRelief
+	if err := tx.NewSelect().Model(&rls).OrderExpr("decree_id, line").Scan(ctx); err != nil {
+		return nil, err
 	}
 	var out []Relief
 	for _, r := range rls {
@@ -240,7 +264,11 @@ func (s *Service) RunAssessment(ctx context.Context, tx bun.Tx, reg Registrar, o
 	if err != nil {
 		return RunResult{}, err
 	}
-	rules := AssessRules{Rates: rates, Reliefs: reliefs, ClaimedReliefs: claimed, SingleInstalmentUpTo: opt.SingleInstalmentUpTo}
+	exclusions, err := ExclusionsFor(ctx, tx, opt.TaxYear)
+	if err != nil {
+		return RunResult{}, err
+	}
+	rules := AssessRules{Rates: rates, Reliefs: reliefs, Exclusions: exclusions, ClaimedReliefs: claimed, SingleInstalmentUpTo: opt.SingleInstalmentUpTo}
 	parts, noRate := Assess(opt.TaxYear, objects, rules)
 	res := RunResult{Objects: len(objects), NoRate: noRate}
 	for _, o := range objects {

@@ -90,6 +90,27 @@ type DecreeRelief struct {
 	Amount  *int64     `bun:"amount" json:"amount,omitempty"`
 }
 
+// DecreeExclusion makes two of the decree's taxes mutually exclusive on
+// an object: objects of TaxType are not taxed where the same parcel (the
+// same helyrajzi szám) is liable to Prevails in the year. The brief (§A.1)
+// leaves open whether the Htv. itself forbids both, so it is the decree's
+// choice, as in the Pécel decree that exempts dwellings liable to the
+// communal tax from the building tax.
+type DecreeExclusion struct {
+	bun.BaseModel `bun:"table:tax_decree_exclusions"`
+	db.TenantScoped
+
+	DecreeID    uuid.UUID    `bun:"decree_id,pk,type:uuid" json:"decree_id"`
+	Line        int          `bun:"line,pk" json:"line"`
+	TaxType     caps.TaxType `bun:"tax_type" json:"tax_type"`
+	Prevails    caps.TaxType `bun:"prevails" json:"prevails"`
+	Description string       `bun:"description" json:"description"`
+}
+
+// exclusiveTaxes are the object taxes an exclusion may name: those levied
+// on a parcel's buildings, plots and dwellings.
+var exclusiveTaxes = map[caps.TaxType]bool{caps.BuildingTax: true, caps.LandTax: true, caps.CommunalTax: true}
+
 // NewDecree is a decree to record with its lines.
 type NewDecree struct {
 	Number, Title string
@@ -99,6 +120,7 @@ type NewDecree struct {
 	Replaces      *uuid.UUID
 	Rates         []DecreeRate
 	Reliefs       []DecreeRelief
+	Exclusions    []DecreeExclusion
 	By            string
 	// Levier is who adopts the decree; LevierFor derives it from the
 	// tenant's KSH code.
@@ -163,6 +185,7 @@ func RecordDecree(ctx context.Context, tx bun.Tx, n NewDecree, now time.Time) (D
 	// Own copies: the lines get ids and tenants written into them.
 	n.Rates = append([]DecreeRate(nil), n.Rates...)
 	n.Reliefs = append([]DecreeRelief(nil), n.Reliefs...)
+	n.Exclusions = append([]DecreeExclusion(nil), n.Exclusions...)
 	n.Number = strings.Join(strings.Fields(n.Number), " ")
 	n.Title = strings.Join(strings.Fields(n.Title), " ")
 	switch {
@@ -176,7 +199,7 @@ func RecordDecree(ctx context.Context, tx bun.Tx, n NewDecree, now time.Time) (D
 		return Decree{}, decreeProblem("decree_effective", "effective_from", "Adja meg a hatálybalépés napját ÉÉÉÉ-HH-NN alakban.", "Give the day of entry into force as YYYY-MM-DD.")
 	case n.TaxYear < 1991 || n.TaxYear > 9999:
 		return Decree{}, decreeProblem("decree_year", "tax_year", "Adja meg az adóévet, amelytől a rendelet alkalmazandó.", "Enter the tax year the decree first applies to.")
-	case len(n.Rates) == 0 && len(n.Reliefs) == 0:
+	case len(n.Rates) == 0 && len(n.Reliefs) == 0 && len(n.Exclusions) == 0:
 		return Decree{}, decreeProblem("decree_empty", "rate1_tax_type", "Adjon meg legalább egy adómértéket.", "Enter at least one rate.")
 	}
 	if n.EffectiveFrom.Year != n.TaxYear {
@@ -267,6 +290,33 @@ func RecordDecree(ctx context.Context, tx bun.Tx, n NewDecree, now time.Time) (D
 				EN: fmt.Sprintf("Relief %d: give its kind, a description and at most one measure (0–100 %% or a positive amount).", line)}
 		}
 	}
+	for i := range n.Exclusions {
+		ex := &n.Exclusions[i]
+		line := i + 1
+		ex.Line = line
+		ex.Description = strings.Join(strings.Fields(ex.Description), " ")
+		switch {
+		case !exclusiveTaxes[ex.TaxType] || !exclusiveTaxes[ex.Prevails]:
+			return Decree{}, &DecreeProblem{Code: "exclusion", Field: fmt.Sprintf("exclusion%d_tax_type", line), Line: line,
+				HU: fmt.Sprintf("%d. kizárás: építményadó, telekadó és kommunális adó zárhatja ki egymást.", line),
+				EN: fmt.Sprintf("Exclusion %d: building tax, land tax and the communal tax can exclude one another.", line)}
+		case ex.TaxType == ex.Prevails:
+			return Decree{}, &DecreeProblem{Code: "exclusion", Field: fmt.Sprintf("exclusion%d_prevails", line), Line: line,
+				HU: fmt.Sprintf("%d. kizárás: egy adó nem zárhatja ki önmagát; válasszon másik adónemet.", line),
+				EN: fmt.Sprintf("Exclusion %d: a tax cannot exclude itself; choose another tax.", line)}
+		case ex.Description == "" || len(ex.Description) > 500:
+			return Decree{}, &DecreeProblem{Code: "exclusion", Field: fmt.Sprintf("exclusion%d_description", line), Line: line,
+				HU: fmt.Sprintf("%d. kizárás: írja le a rendelet szabályát (legfeljebb 500 karakter), például „a kommunális adó alá eső lakás mentes az építményadó alól”.", line),
+				EN: fmt.Sprintf("Exclusion %d: describe the decree's rule (at most 500 characters), e.g. “a dwelling liable to the communal tax is exempt from the building tax”.", line)}
+		}
+		for _, other := range n.Exclusions[:i] {
+			if other.TaxType == ex.Prevails && other.Prevails == ex.TaxType {
+				return Decree{}, &DecreeProblem{Code: "exclusion", Field: fmt.Sprintf("exclusion%d_prevails", line), Line: line,
+					HU: fmt.Sprintf("%d. kizárás: a két adó nem zárhatja ki kölcsönösen egymást, mert akkor egyik sem terhelné a tárgyat.", line),
+					EN: fmt.Sprintf("Exclusion %d: the two taxes cannot each exclude the other, for then neither would be levied.", line)}
+			}
+		}
+	}
 	d := Decree{ID: uuid.New(), Number: n.Number, Title: n.Title, AdoptedOn: n.AdoptedOn, EffectiveFrom: n.EffectiveFrom,
 		TaxYear: n.TaxYear, Replaces: n.Replaces, RecordedAt: now.UTC(), RecordedBy: n.By}
 	if _, err := tx.NewInsert().Model(&d).Exec(ctx); err != nil {
@@ -278,6 +328,9 @@ func RecordDecree(ctx context.Context, tx bun.Tx, n NewDecree, now time.Time) (D
 	for i := range n.Reliefs {
 		n.Reliefs[i].DecreeID = d.ID
 	}
+	for i := range n.Exclusions {
+		n.Exclusions[i].DecreeID = d.ID
+	}
 	if len(n.Rates) > 0 {
 		if _, err := tx.NewInsert().Model(&n.Rates).Exec(ctx); err != nil {
 			return Decree{}, fmt.Errorf("insert rates: %w", err)
@@ -288,7 +341,12 @@ func RecordDecree(ctx context.Context, tx bun.Tx, n NewDecree, now time.Time) (D
 			return Decree{}, fmt.Errorf("insert reliefs: %w", err)
 		}
 	}
-	detail := map[string]any{"number": d.Number, "tax_year": d.TaxYear, "rates": len(n.Rates), "reliefs": len(n.Reliefs)}
+	if len(n.Exclusions) > 0 {
+		if _, err := tx.NewInsert().Model(&n.Exclusions).Exec(ctx); err != nil {
+			return Decree{}, fmt.Errorf("insert exclusions: %w", err)
+		}
+	}
+	detail := map[string]any{"number": d.Number, "tax_year": d.TaxYear, "rates": len(n.Rates), "reliefs": len(n.Reliefs), "exclusions": len(n.Exclusions)}
 	if d.Replaces != nil {
 		detail["replaces"] = d.Replaces.String()
 	}
@@ -322,9 +380,10 @@ func DecreeByID(ctx context.Context, tx bun.IDB, id uuid.UUID) (Decree, error) {
 // DecreeView is a decree with its lines.
 type DecreeView struct {
 	Decree
-	Rates    []DecreeRate
-	Reliefs  []DecreeRelief
-	Replaced *Decree // the decree this one replaces
+	Rates      []DecreeRate
+	Reliefs    []DecreeRelief
+	Exclusions []DecreeExclusion
+	Replaced   *Decree // the decree this one replaces
 }
 
 // LoadDecree returns a decree with its lines.
@@ -338,6 +397,9 @@ func LoadDecree(ctx context.Context, tx bun.IDB, id uuid.UUID) (DecreeView, erro
 		return v, err
 	}
 	if err := tx.NewSelect().Model(&v.Reliefs).Where("decree_id = ?", id).OrderExpr("line").Scan(ctx); err != nil {
+		return v, err
+	}
+	if err := tx.NewSelect().Model(&v.Exclusions).Where("decree_id = ?", id).OrderExpr("line").Scan(ctx); err != nil {
 		return v, err
 	}
 	if d.Replaces != nil {

@@ -33,8 +33,9 @@ var decreeSeparationRoutes = []separation.Route{
 // Rows the form offers; a decree with more lines is recorded in parts
 // (a later decree adds lines) or through the API once it exists.
 const (
-	decreeRateRows   = 5
-	decreeReliefRows = 2
+	decreeRateRows      = 5
+	decreeReliefRows    = 2
+	decreeExclusionRows = 2
 )
 
 func (h *handlers) routesDecrees(rt *web.Router, d module.Deps) {
@@ -168,11 +169,15 @@ func (h *handlers) decreesPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 type decreeFormData struct {
-	Choices  []rateChoice
-	Types    []rateChoice // for the reliefs: tax types only
-	Rows     []int
-	Reliefs  []int
-	Existing []Decree
+	Choices []rateChoice
+	Types   []rateChoice // for the reliefs: tax types only
+	Rows    []int
+	Reliefs []int
+	// Exclusions are the rows of mutually exclusive taxes, offered with
+	// the object taxes only.
+	Exclusions  []int
+	ObjectTaxes []rateChoice
+	Existing    []Decree
 }
 
 func (h *handlers) formData(r *http.Request) (*decreeFormData, error) {
@@ -190,6 +195,12 @@ func (h *handlers) formData(r *http.Request) (*decreeFormData, error) {
 	}
 	for i := 1; i <= decreeReliefRows; i++ {
 		d.Reliefs = append(d.Reliefs, i)
+	}
+	for i := 1; i <= decreeExclusionRows; i++ {
+		d.Exclusions = append(d.Exclusions, i)
+	}
+	for _, tt := range []caps.TaxType{caps.BuildingTax, caps.LandTax, caps.CommunalTax} {
+		d.ObjectTaxes = append(d.ObjectTaxes, rateChoice{Value: string(tt), Label: typeName(tt, lang)})
 	}
 	err := h.deps.DB.InTenantRead(r.Context(), access.PrincipalFrom(r.Context()).Tenant, func(ctx context.Context, tx bun.Tx) error {
 		var err error
@@ -328,6 +339,13 @@ func decreeFromForm(get func(string) string, lang string) (NewDecree, *web.Field
 			rl.Amount = &a
 		}
 		n.Reliefs = append(n.Reliefs, rl)
+	}
+	for i := 1; i <= decreeExclusionRows; i++ {
+		f := func(s string) string { return strings.TrimSpace(get(fmt.Sprintf("exclusion%d_%s", i, s))) }
+		if f("description") == "" && f("tax_type") == "" && f("prevails") == "" {
+			continue
+		}
+		n.Exclusions = append(n.Exclusions, DecreeExclusion{TaxType: caps.TaxType(f("tax_type")), Prevails: caps.TaxType(f("prevails")), Description: f("description")})
 	}
 	return n, nil
 }
