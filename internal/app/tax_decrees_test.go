@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -98,6 +99,38 @@ func TestTaxDecrees(t *testing.T) {
 	}
 	if st, r := call("GET", "/api/v1/tax/rates?year=2027", tokenFor(t, a, "ugyintezo", "12548"), ""); st != 200 || len(r["rates"].([]any)) != 0 {
 		t.Errorf("Abaliget's rates: %d %v", st, r)
+	}
+
+	// The decrees through the API: a clerk reads them; the key user records
+	// a second one for 2027, refused first for its exclusion, then with it.
+	st, r = call("GET", "/api/v1/tax/decrees", tokenFor(t, a, "ugyintezo", "11730"), "")
+	if st != 200 || len(r["decrees"].([]any)) != 1 {
+		t.Fatalf("decrees: %d %v", st, r)
+	}
+	id := r["decrees"].([]any)[0].(map[string]any)["id"].(string)
+	if st, r := call("GET", "/api/v1/tax/decrees/"+id, tokenFor(t, a, "ugyintezo", "11730"), ""); st != 200 || len(r["rates"].([]any)) != 2 ||
+		len(r["exclusions"].([]any)) != 1 || len(r["reliefs"].([]any)) != 1 {
+		t.Errorf("decree: %d %v", st, r)
+	}
+	if st, _ := call("GET", "/api/v1/tax/decrees/"+id, tokenFor(t, a, "ugyintezo", "12548"), ""); st != 404 {
+		t.Errorf("Orfű's decree from Abaliget: %d", st)
+	}
+	body := `{"number":"13/2026. (XI. 30.)","title":"a kommunális adóról","adopted_on":"2026-11-30","effective_from":"2027-01-01","tax_year":2027,
+		"rates":[{"tax_type":"kommunalis_ado","basis":"adotargy","rate":"12000"}],
+		"exclusions":[{"tax_type":"kommunalis_ado","prevails":"kommunalis_ado","description":"x"}]}`
+	if st, _ := call("POST", "/api/v1/tax/decrees", tokenFor(t, a, "ugyintezo", "11730"), body); st != 403 {
+		t.Errorf("clerk records through the API: %d", st)
+	}
+	key := tokenFor(t, a, "kulcs.orfu", "11730")
+	if st, r := call("POST", "/api/v1/tax/decrees", key, body); st != 422 || !strings.Contains(fmt.Sprint(r), "exclusions[0].prevails:") {
+		t.Errorf("self-exclusion: %d %v", st, r)
+	}
+	body = strings.Replace(body, `"tax_type":"kommunalis_ado","prevails"`, `"tax_type":"epitmenyado","prevails"`, 1)
+	if st, r := call("POST", "/api/v1/tax/decrees", key, strings.Replace(body, `"rate":"12000"`, `"rate":"99999"`, 1)); st != 422 || !strings.Contains(fmt.Sprint(r), "rates[0].rate:") {
+		t.Errorf("above the cap: %d %v", st, r)
+	}
+	if st, r := call("POST", "/api/v1/tax/decrees", key, body); st != 201 || r["number"] != "13/2026. (XI. 30.)" || len(r["exclusions"].([]any)) != 1 {
+		t.Errorf("record: %d %v", st, r)
 	}
 
 	// Abaliget's clerk gets a 404 for Orfű's decree.

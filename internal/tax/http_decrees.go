@@ -28,6 +28,7 @@ import (
 // (part of SeparationRoutes).
 var decreeSeparationRoutes = []separation.Route{
 	{Pattern: "GET /tax/decrees/{decree}"},
+	{Pattern: "GET /api/v1/tax/decrees/{decree}"},
 }
 
 // Rows the form offers; a decree with more lines is recorded in parts
@@ -46,6 +47,9 @@ func (h *handlers) routesDecrees(rt *web.Router, d module.Deps) {
 	rt.Handle("POST /tax/decrees", h.createDecree, manage...)
 	rt.Handle("GET /tax/decrees/{decree}", h.decreePage, read...)
 	rt.Handle("GET /api/v1/tax/rates", h.apiRates, read...)
+	rt.Handle("GET /api/v1/tax/decrees", h.apiDecrees, read...)
+	rt.Handle("POST /api/v1/tax/decrees", h.apiCreateDecree, manage...)
+	rt.Handle("GET /api/v1/tax/decrees/{decree}", h.apiDecree, read...)
 }
 
 // rateChoice is one tax type and basis the form offers.
