@@ -24,6 +24,10 @@ func (h *handlers) routesPayments(rt *web.Router, d module.Deps) {
 	rt.Handle("POST /tax/payments/accounts", h.setCollectionAccount, post...)
 	rt.Handle("POST /tax/payments/import", h.importStatement, post...)
 	rt.Handle("POST /tax/payments/entries/{entry}/assign", h.assignEntry, post...)
+	rt.Handle("POST /api/v1/tax/statements", h.apiImportStatement, post...)
+	rt.Handle("GET /api/v1/tax/payments/unmatched", h.apiUnmatched, d.Tenant, identity.Require(TaxpayersRead))
+	rt.Handle("POST /api/v1/tax/payments/entries/{entry}/assign", h.apiAssignEntry, post...)
+	rt.Handle("POST /api/v1/tax/taxpayers/{taxpayer}/certificates", h.apiCertificate, post...)
 }
 
 type paymentsData struct {

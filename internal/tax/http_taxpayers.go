@@ -39,6 +39,7 @@ var SeparationRoutes = append([]separation.Route{
 	declarationSeparationRoutes,
 	reportSeparationRoutes,
 	objectSeparationRoutes,
+	paymentsSeparationRoutes,
 )...)
 
 func (h *handlers) routesTaxpayers(rt *web.Router, d module.Deps) {

@@ -88,6 +88,11 @@ func LoadDocument(t testing.TB, data []byte) *Validator {
 	}
 }
 
+// PDFs (certificates, decisions) are answers too: kin-openapi decodes
+// only the types registered, so a PDF is read as a file, like
+// application/octet-stream.
+func init() { openapi3filter.RegisterBodyDecoder("application/pdf", openapi3filter.FileBodyDecoder) }
+
 // Check reports, through t.Errorf, every way res (whose body the caller
 // has already read into body) departs from the document for req: an
 // undocumented path or method, an undocumented status, another content
