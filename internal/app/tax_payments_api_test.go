@@ -79,8 +79,31 @@ func TestPaymentsAndCertificatesThroughTheAPI(t *testing.T) {
 	if st, q := call("GET", "/api/v1/tax/payments/unmatched", tok, ""); st != 200 || len(q["entries"].([]any)) != 0 {
 		t.Errorf("the queue is not empty: %v", q)
 	}
-	// The certificate: 155,000 Ft paid, nothing owed; then the PDF.
+	// A debit booked by hand and reversed with a reason.
 	id := strings.TrimPrefix(taxpayer, "/tax/taxpayers/")
+	debit := `{"tax_type":"epitmenyado","side":"debit","amount":200000,"on":"2026-03-16","tax_year":2026,"kind":"assessment","note":"kézi előírás"}`
+	if st, r := call("POST", "/api/v1/tax/taxpayers/"+id+"/postings", tok, strings.Replace(debit, "200000", "0", 1)); st != 422 || !strings.Contains(fmt.Sprint(r), "amount:") {
+		t.Errorf("a zero debit: %d %v", st, r)
+	}
+	if st, _ := call("POST", "/api/v1/tax/taxpayers/"+id+"/postings", tokenFor(t, a, "ugyintezo", "12548"), debit); st != 404 {
+		t.Errorf("Abaliget posts on Orfű's taxpayer: %d", st)
+	}
+	st, ps := call("POST", "/api/v1/tax/taxpayers/"+id+"/postings", tok, debit)
+	if st != 201 || ps["amount"] != float64(200000) {
+		t.Fatalf("debit: %d %v", st, ps)
+	}
+	posting := ps["id"].(string)
+	if st, r := call("POST", "/api/v1/tax/postings/"+posting+"/reverse", tok, `{"reason":""}`); st != 422 {
+		t.Errorf("a reversal without a reason: %d %v", st, r)
+	}
+	if st, r := call("POST", "/api/v1/tax/postings/"+posting+"/reverse", tok, `{"reason":"téves előírás"}`); st != 201 || r["reverses"] != posting || r["side"] != "credit" {
+		t.Errorf("reversal: %d %v", st, r)
+	}
+	if st, _ := call("POST", "/api/v1/tax/postings/"+posting+"/reverse", tokenFor(t, a, "ugyintezo", "12548"), `{"reason":"x"}`); st != 404 {
+		t.Errorf("Abaliget reverses Orfű's posting: %d", st)
+	}
+
+	// The certificate: 155,000 Ft paid, nothing owed; then the PDF.
 	st, c := call("POST", "/api/v1/tax/taxpayers/"+id+"/certificates", tok, "")
 	if st != 201 || c["no_debt"] != true || c["number"] == "" {
 		t.Fatalf("certificate: %d %v", st, c)

@@ -13,6 +13,7 @@ import (
 	"github.com/openasp-hu/asp/internal/platform/api"
 	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/bankstatement"
+	"github.com/openasp-hu/asp/internal/platform/db"
 	"github.com/openasp-hu/asp/internal/platform/separation"
 	"github.com/openasp-hu/asp/internal/platform/web"
 )
@@ -140,7 +141,8 @@ func (h *handlers) apiAssignEntry(w http.ResponseWriter, r *http.Request) error 
 	}
 	// Another tenant's entry is not found, before the body is read.
 	err = h.deps.DB.InTenantRead(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
-		n, err := tx.NewSelect().Model((*BankEntry)(nil)).Where("id = ?", id).Count(ctx)
+		// db.Count: a plain Count skips the tenant filter.
+		n, err := db.Count(ctx, tx.NewSelect().Model((*BankEntry)(nil)).Where("id = ?", id))
 		if err == nil && n == 0 {
 			return web.NotFound()
 		}

@@ -40,6 +40,7 @@ var SeparationRoutes = append([]separation.Route{
 	reportSeparationRoutes,
 	objectSeparationRoutes,
 	paymentsSeparationRoutes,
+	postingSeparationRoutes,
 )...)
 
 func (h *handlers) routesTaxpayers(rt *web.Router, d module.Deps) {
@@ -54,6 +55,7 @@ func (h *handlers) routesTaxpayers(rt *web.Router, d module.Deps) {
 	rt.Handle("POST /tax/postings/{posting}/reverse", h.reverse, post...)
 	h.routesPayments(rt, d)
 	h.routesAPI(rt, d)
+	h.routesPostingsAPI(rt, d)
 }
 
 type taxpayersData struct {
