@@ -118,4 +118,16 @@ func TestPaymentsAndCertificatesThroughTheAPI(t *testing.T) {
 	if st, _ := call("POST", "/api/v1/tax/taxpayers/"+id+"/certificates", tokenFor(t, a, "ugyintezo", "12548"), ""); st != 404 {
 		t.Errorf("Abaliget certifies Orfű's taxpayer: %d", st)
 	}
+	// An adó- és értékbizonyítvány for a probate procedure.
+	vc := `{"hrsz":"123/4","address":"7677 Orfű, Fő utca 1.","purpose":"hagyatek","value":25000000,"value_basis":"helyszíni szemle"}`
+	if st, r := call("POST", "/api/v1/tax/taxpayers/"+id+"/value-certificates", tok, strings.Replace(vc, "123/4", "12//", 1)); st != 422 || !strings.Contains(fmt.Sprint(r), "hrsz:") {
+		t.Errorf("a bad hrsz: %d %v", st, r)
+	}
+	if st, r := call("POST", "/api/v1/tax/taxpayers/"+id+"/value-certificates", tok, vc); st != 201 || r["number"] == "" || r["value"] != float64(25000000) || r["debt_total"] != float64(0) {
+		t.Errorf("value certificate: %d %v", st, r)
+	}
+	res, body = post("/api/v1/tax/taxpayers/"+id+"/value-certificates", "application/json", "application/pdf", vc)
+	if text := strings.Join(strings.Fields(pdftest.Text(t, body, false)), " "); res.StatusCode != 201 || !strings.Contains(text, "123/4") {
+		t.Errorf("value certificate PDF: %d %s", res.StatusCode, text)
+	}
 }

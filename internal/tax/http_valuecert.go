@@ -25,11 +25,13 @@ var reportSeparationRoutes = []separation.Route{
 	{Pattern: "POST /tax/taxpayers/{taxpayer}/value-certificates", Form: map[string][]string{"hrsz": {"123/4"}, "address": {"7677 Orfű, Fő utca 1."},
 		"purpose": {"hagyatek"}, "value": {"10000000"}, "value_basis": {"teszt"}}},
 	{Pattern: "GET /tax/value-certificates/{valuecert}/pdf"},
+	{Pattern: "POST /api/v1/tax/taxpayers/{taxpayer}/value-certificates"},
 }
 
 func (h *handlers) routesValueCertificates(rt *web.Router, d module.Deps) {
 	rt.Handle("POST /tax/taxpayers/{taxpayer}/value-certificates", h.issueValueCertificate, d.Tenant, identity.Require(AccountsPost))
 	rt.Handle("GET /tax/value-certificates/{valuecert}/pdf", h.valueCertificateCopy, d.Tenant, identity.Require(TaxpayersRead))
+	rt.Handle("POST /api/v1/tax/taxpayers/{taxpayer}/value-certificates", h.apiValueCertificate, d.Tenant, identity.Require(AccountsPost))
 }
 
 var valueCertFields = []string{"hrsz", "address", "purpose", "purpose_note", "value", "value_basis"}
