@@ -151,6 +151,21 @@ func TestTaxObjectsAndAssessment(t *testing.T) {
 	if st != http.StatusCreated || res["decisions"].(float64) != 1 || res["debited"].(float64) != 80_000 || res["progress"] != "/tax/assessment/"+res["run_id"].(string) {
 		t.Fatalf("API run: %d %v", st, res)
 	}
+	// The caller follows the PDFs until they are all made.
+	progress := res["progress_api"].(string)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		st, pr := call("GET", progress, token, "")
+		pdfs, _ := pr["pdfs"].(map[string]any)
+		if st != http.StatusOK || pdfs == nil || pdfs["total"] != float64(1) {
+			t.Fatalf("progress: %d %v", st, pr)
+		}
+		if pdfs["done"] == float64(1) && pdfs["running"] == false {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the PDFs are not made: %v", pr)
+		}
+	}
 	if st, res = call("POST", "/api/v1/tax/assessments", token, `{"tax_year":2027}`); st != http.StatusOK || res["decisions"].(float64) != 0 || res["postings"].(float64) != 0 {
 		t.Errorf("API re-run: %d %v", st, res)
 	}

@@ -33,8 +33,10 @@ type assessmentResponse struct {
 	Unchanged   int       `json:"unchanged"`
 	Debited     hu.Forint `json:"debited"`
 	Credited    hu.Forint `json:"credited"`
-	// Progress is the page that shows the decision PDFs being made.
-	Progress string `json:"progress,omitempty"`
+	// Progress is the page that shows the decision PDFs being made;
+	// ProgressAPI the same as data.
+	Progress    string `json:"progress,omitempty"`
+	ProgressAPI string `json:"progress_api,omitempty"`
 }
 
 func (o *objectHandlers) apiAssess(w http.ResponseWriter, r *http.Request) error {
@@ -71,8 +73,37 @@ func (o *objectHandlers) apiAssess(w http.ResponseWriter, r *http.Request) error
 		o.renderer.Start(ctx, p.Tenant, res.Run.ID)
 		out.RunID = res.Run.ID.String()
 		out.Progress = "/tax/assessment/" + out.RunID
+		out.ProgressAPI = "/api/v1/tax/assessments/" + out.RunID
 		status = http.StatusCreated
 	}
 	api.Write(w, status, out)
+	return nil
+}
+
+type runProgressResponse struct {
+	Run  AssessmentRun `json:"run"`
+	PDFs struct {
+		Total   int    `json:"total"`
+		Done    int    `json:"done"`
+		Running bool   `json:"running"`
+		Error   string `json:"error,omitempty"`
+	} `json:"pdfs"`
+}
+
+// apiAssessmentRun is a run with the progress of its decision PDFs, for a
+// caller that started it through the API.
+func (o *objectHandlers) apiAssessmentRun(w http.ResponseWriter, r *http.Request) error {
+	run, err := o.loadRun(r) // 404 for another tenant's run
+	if err != nil {
+		return err
+	}
+	prog, err := o.renderer.Progress(r.Context(), access.PrincipalFrom(r.Context()).Tenant, run.ID)
+	if err != nil {
+		return err
+	}
+	var out runProgressResponse
+	out.Run = run
+	out.PDFs.Total, out.PDFs.Done, out.PDFs.Running, out.PDFs.Error = prog.Total, prog.Done, prog.Running, prog.Err
+	api.Write(w, http.StatusOK, out)
 	return nil
 }

@@ -35,6 +35,7 @@ var objectSeparationRoutes = []separation.Route{
 	{Pattern: "POST /tax/assessment/{run}/render"},
 	{Pattern: "GET /api/v1/tax/objects/{object}"},
 	{Pattern: "POST /api/v1/tax/objects/{object}"},
+	{Pattern: "GET /api/v1/tax/assessments/{run}"},
 }
 
 // objectPermissions are the permissions this part adds to the module.
@@ -73,6 +74,7 @@ func (h *handlers) routesObjects(rt *web.Router, d module.Deps) {
 	rt.Handle("POST /tax/assessment/{run}/render", o.renderRun, run...)
 	rt.Handle("POST /api/v1/tax/objects", o.apiReport, post...)
 	rt.Handle("POST /api/v1/tax/assessments", o.apiAssess, run...)
+	rt.Handle("GET /api/v1/tax/assessments/{run}", o.apiAssessmentRun, run...)
 	rt.Handle("GET /api/v1/tax/objects/{object}", o.apiObject, read...)
 	rt.Handle("POST /api/v1/tax/objects/{object}", o.apiReport, post...)
 }
