@@ -103,6 +103,14 @@ func TestPaymentsAndCertificatesThroughTheAPI(t *testing.T) {
 		t.Errorf("Abaliget reverses Orfű's posting: %d", st)
 	}
 
+	// An enforcement act interrupts the limitation of every open debit.
+	if st, r := call("POST", "/api/v1/tax/taxpayers/"+id+"/interruptions", tok, `{"kind":"seizure","on":"2026-03-20"}`); st != 422 || !strings.Contains(fmt.Sprint(r), "kind:") {
+		t.Errorf("unknown kind: %d %v", st, r)
+	}
+	if st, r := call("POST", "/api/v1/tax/taxpayers/"+id+"/interruptions", tok, `{"kind":"enforcement","on":"2026-03-20","note":"inkasszó"}`); st != 201 || r["kind"] != "enforcement" {
+		t.Errorf("interruption: %d %v", st, r)
+	}
+
 	// The certificate: 155,000 Ft paid, nothing owed; then the PDF.
 	st, c := call("POST", "/api/v1/tax/taxpayers/"+id+"/certificates", tok, "")
 	if st != 201 || c["no_debt"] != true || c["number"] == "" {

@@ -19,17 +19,20 @@ import (
 )
 
 // Postings through the API: what a clerk books by hand on a taxpayer's
-// account (a debit, a reduction, a fine) and its reversal with a reason.
+// account (a debit, a reduction, a fine), its reversal with a reason, and
+// the events that interrupt limitation.
 
 var postingSeparationRoutes = []separation.Route{
 	{Pattern: "POST /api/v1/tax/taxpayers/{taxpayer}/postings"},
 	{Pattern: "POST /api/v1/tax/postings/{posting}/reverse"},
+	{Pattern: "POST /api/v1/tax/taxpayers/{taxpayer}/interruptions"},
 }
 
 func (h *handlers) routesPostingsAPI(rt *web.Router, d module.Deps) {
 	post := []web.Middleware{d.Tenant, identity.Require(AccountsPost)}
 	rt.Handle("POST /api/v1/tax/taxpayers/{taxpayer}/postings", h.apiPost, post...)
 	rt.Handle("POST /api/v1/tax/postings/{posting}/reverse", h.apiReverse, post...)
+	rt.Handle("POST /api/v1/tax/taxpayers/{taxpayer}/interruptions", h.apiInterruption, post...)
 }
 
 type postingRequest struct {
@@ -112,5 +115,45 @@ func (h *handlers) apiReverse(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	api.Write(w, http.StatusCreated, rev)
+	return nil
+}
+
+type interruptionRequest struct {
+	Kind  string     `json:"kind"`
+	On    hu.Date    `json:"on"`
+	Debit *uuid.UUID `json:"debit"`
+	Note  string     `json:"note"`
+}
+
+// apiInterruption records an event that interrupts limitation (an
+// enforcement act, a payment facilitation) for one debit or all open.
+func (h *handlers) apiInterruption(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := access.PrincipalFrom(ctx)
+	d, err := h.loadTaxpayer(r) // 404 for another tenant's taxpayer, before the body is read
+	if err != nil {
+		return err
+	}
+	var req interruptionRequest
+	if err := api.Decode(r, &req); err != nil {
+		return err
+	}
+	var ev LimitationEvent
+	err = h.deps.DB.InTenant(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		ev, err = h.svc.RecordInterruption(ctx, tx, d.Taxpayer.ID, req.Debit, req.Kind, req.On, req.Note, p.Username)
+		return err
+	})
+	var prob *Problem
+	if errors.As(err, &prob) {
+		if prob.Field == "" {
+			prob = &Problem{Code: prob.Code, Field: "debit", HU: prob.HU, EN: prob.EN}
+		}
+		return apiProblem(r, prob)
+	}
+	if err != nil {
+		return err
+	}
+	api.Write(w, http.StatusCreated, ev)
 	return nil
 }
