@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -213,5 +214,33 @@ func TestHIPAUploadPage(t *testing.T) {
 	}
 	if p := b.upload("/tax/declarations/import", nil, "", nil); p.Status != http.StatusUnprocessableEntity {
 		t.Errorf("no file: %d", p.Status)
+	}
+
+	// The same file through the API changes nothing; a file that is not
+	// XML is refused.
+	spec, err := a.OpenAPIDocument()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := openapitest.LoadDocument(t, spec)
+	tok := tokenFor(t, a, "ugyintezo", "11730")
+	send := func(body []byte) (int, string) {
+		req, _ := http.NewRequest("POST", srv.URL+"/api/v1/tax/declarations/hipa-import", bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/xml")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		v.Check(t, req, res, got)
+		return res.StatusCode, string(got)
+	}
+	if st, body := send(file); st != 200 || !strings.Contains(body, `"returns":5,"imported":0,"corrections":0,"unchanged":2`) || !strings.Contains(body, "26HIPA-0000000004") {
+		t.Errorf("API re-import: %d %s", st, body)
+	}
+	if st, body := send([]byte("nem xml")); st != 422 || !strings.Contains(body, "nem olvasható") {
+		t.Errorf("API, not XML: %d %s", st, body)
 	}
 }

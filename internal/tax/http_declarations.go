@@ -40,6 +40,7 @@ func (h *handlers) routesDeclarations(rt *web.Router, d module.Deps) {
 	rt.Handle("POST /tax/declarations/import", h.importHIPAUpload, post...)
 	rt.Handle("GET /tax/declarations/{declaration}", h.declarationPage, read...)
 	rt.Handle("POST /api/v1/tax/declarations", h.apiFileDeclaration, post...)
+	rt.Handle("POST /api/v1/tax/declarations/hipa-import", h.apiImportHIPA, post...)
 	rt.Handle("GET /api/v1/tax/declarations/{declaration}", h.apiDeclaration, read...)
 }
 
