@@ -23,6 +23,8 @@ type handlers struct {
 	deps module.Deps
 	svc  *Service
 	reg  Registrar
+
+	taxrev TaxRevenueSource // ADÓ's collected revenue; nil without ADÓ
 }
 
 // SeparationRoutes are GAZD's routes that take an identifier.
