@@ -158,6 +158,14 @@ func TestWrittenCommitmentThreshold(t *testing.T) {
 	}); code(err) != "bad_limit" {
 		t.Errorf("negative threshold: %v", err)
 	}
+	// Changed again (the update path): back over the 150 000 draft.
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.SetControlSettings(ctx, tx, finance.ControlSettings{TaxRevenueFunkcio: "900020", WrittenCommitmentLimit: 300_000}, "jegyzo")
+		return err
+	})
+	if err := draft("", finance.CommitmentYear{Year: 2026, Amount: 150_000}); err != nil {
+		t.Errorf("raised threshold: %v", err)
+	}
 	// Another tenant keeps the default.
 	if err := c.in(aba, func(ctx context.Context, tx bun.Tx) error {
 		s, err := finance.ControlSettingsOf(ctx, tx)
