@@ -51,7 +51,10 @@ func TestDesignationRevocation(t *testing.T) {
 	// A commitment countersigned now can still be made before the
 	// revocation takes effect, not after.
 	cm := c.draft(100_000, "Fényes Kft.")
-	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Countersign(ctx, tx, cm.ID, countersign); return err })
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Countersign(ctx, tx, cm.ID, countersign)
+		return err
+	})
 	rg, err := revoke(d26(3, 20), "jegyző 7/2026.")
 	if err != nil || rg.Revocation == nil || rg.Revocation.RevokedFrom != d26(3, 20) || !rg.ValidOn(d26(3, 19)) || rg.ValidOn(d26(3, 20)) {
 		t.Fatalf("revoke: %+v %v", rg, err)
@@ -60,11 +63,17 @@ func TestDesignationRevocation(t *testing.T) {
 		t.Errorf("twice: %v", err)
 	}
 	c.s.Now = func() time.Time { return time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC) }
-	if err := c.in(orfu, func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Commit(ctx, tx, cm.ID, committer); return err }); code(err) != "not_designated" {
+	if err := c.in(orfu, func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Commit(ctx, tx, cm.ID, committer)
+		return err
+	}); code(err) != "not_designated" {
 		t.Errorf("commit after the revocation: %v", err)
 	}
 	c.s.Now = func() time.Time { return time.Date(2026, 3, 19, 9, 0, 0, 0, time.UTC) }
-	c.do(func(ctx context.Context, tx bun.Tx) error { _, err := c.s.Commit(ctx, tx, cm.ID, committer); return err })
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Commit(ctx, tx, cm.ID, committer)
+		return err
+	})
 
 	// The register shows it; the audit log has it.
 	c.do(func(ctx context.Context, tx bun.Tx) error {

@@ -90,7 +90,10 @@ type taxrevPageData struct {
 func (taxrevPageData) RovatName(code string) string { r, _ := mustCodes().Rovat(code); return r.Name }
 
 // FunkcioName names a funkció.
-func (taxrevPageData) FunkcioName(code string) string { f, _ := mustCodes().Funkcio(code); return f.Name }
+func (taxrevPageData) FunkcioName(code string) string {
+	f, _ := mustCodes().Funkcio(code)
+	return f.Name
+}
 
 // taxrevDefaultMonth is the month a page offers first: the one before
 // today's, the usual month to close.
