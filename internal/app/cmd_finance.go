@@ -18,8 +18,11 @@ func init() { extraCommands["finance"] = cmdFinance }
 // hledger/ledger journal format, for checking our books with another
 // program or handing them to an auditor.
 func cmdFinance(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == "tax-revenue" {
+		return cmdFinanceTaxRevenue(ctx, args[1:], out)
+	}
 	if len(args) == 0 || args[0] != "export-journal" {
-		return usagef("finance: say export-journal")
+		return usagef("finance: say export-journal or tax-revenue")
 	}
 	ctx = cliContext(ctx)
 	fs := newFlags("finance export-journal")

@@ -51,7 +51,12 @@ func TestSpendingControlPagesAndAPI(t *testing.T) {
 		t.Errorf("designations page: %d", p.Status)
 	}
 	on := hu.DateOf(a.Now()).String()
-	p = m.post(ent+"/commitments", url.Values{"on": {on}, "rovat": {"K334"}, "funkcio": {"064010"}, "partner": {"Játszótér Kft."}, "subject": {"Homokozó javítása"}, "amount": {"200 000"}, "later": {strconv.Itoa(year+1) + ": 50 000"}})
+	draft := url.Values{"on": {on}, "rovat": {"K334"}, "funkcio": {"064010"}, "partner": {"Játszótér Kft."}, "subject": {"Homokozó javítása"}, "amount": {"200 000"}, "later": {strconv.Itoa(year+1) + ": 50 000"}}
+	if p := m.post(ent+"/commitments", draft); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "írásban kell") {
+		t.Errorf("draft of 250 000 without a document: %d", p.Status)
+	}
+	draft.Set("document", "SZ-3/"+ys)
+	p = m.post(ent+"/commitments", draft)
 	if p.Status != http.StatusSeeOther {
 		t.Fatalf("draft: %d\n%s", p.Status, p.Body)
 	}
@@ -107,7 +112,7 @@ func TestSpendingControlPagesAndAPI(t *testing.T) {
 	if st != 200 || r["state"] != "committed" || len(r["invoices"].([]any)) != 1 || !strings.Contains(r["not_allowed"].(map[string]any)["certify"].(string), "teljesítésigazoló") {
 		t.Errorf("commitment API: %d %v", st, r)
 	}
-	st, r = call("POST", "/api/v1/finance/entities/"+id+"/commitments", tok, `{"on":"`+on+`","rovat":"K334","funkcio":"064010","partner":"Nagy Zrt.","subject":"Új kerítés","years":[{"year":`+ys+`,"amount":500001}]}`)
+	st, r = call("POST", "/api/v1/finance/entities/"+id+"/commitments", tok, `{"on":"`+on+`","rovat":"K334","funkcio":"064010","partner":"Nagy Zrt.","subject":"Új kerítés","document":"SZ-9","years":[{"year":`+ys+`,"amount":500001}]}`)
 	if st != 201 {
 		t.Fatalf("draft API: %d %v", st, r)
 	}

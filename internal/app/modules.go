@@ -10,5 +10,5 @@ import (
 // modules are the specialised systems this build serves, in the order
 // their migrations run. A new module adds its Module() here.
 func modules() []module.Module {
-	return []module.Module{records.Module(), tax.ModuleWith(recordsRegistrar{svc: &records.Service{}}), finance.ModuleWith(financeRegistrar{svc: &records.Service{}})}
+	return []module.Module{records.Module(), tax.ModuleWith(recordsRegistrar{svc: &records.Service{}}), finance.ModuleWithTax(financeRegistrar{svc: &records.Service{}}, financeTaxRevenue{svc: &tax.Service{}})}
 }

@@ -252,6 +252,9 @@ func (s *Service) DraftCommitment(ctx context.Context, tx bun.Tx, entity uuid.UU
 			return Commitment{}, problem("bad_years", "years", "A későbbi évek növekvő sorrendben, mindegyik egyszer szerepeljen.", "List the later years in increasing order, each once.")
 		}
 	}
+	if err := checkWrittenCommitment(ctx, tx, in); err != nil {
+		return Commitment{}, err
+	}
 	now := s.now().UTC()
 	c := Commitment{ID: uuid.Must(uuid.NewV7()), EntityID: e.ID, Year: in.On.Year, On: in.On, Rovat: in.Rovat, Funkcio: in.Funkcio, Task: taskOr(in.Task),
 		Partner: in.Partner, Subject: in.Subject, Document: in.Document, State: Drafted, DraftedBy: by.Username, DraftedAt: now}

@@ -63,11 +63,13 @@ type Designation struct {
 	Decision  string    `bun:"decision" json:"decision"`
 	CreatedAt time.Time `bun:"created_at" json:"created_at"`
 	CreatedBy string    `bun:"created_by" json:"created_by"`
+
+	Revocation *DesignationRevocation `bun:"-" json:"revocation,omitempty"`
 }
 
 // ValidOn tells whether the designation holds on day d.
 func (g Designation) ValidOn(d hu.Date) bool {
-	return !d.Before(g.ValidFrom) && (g.ValidTo == nil || !g.ValidTo.Before(d))
+	return !d.Before(g.ValidFrom) && (g.ValidTo == nil || !g.ValidTo.Before(d)) && (g.Revocation == nil || d.Before(g.Revocation.RevokedFrom))
 }
 
 // DesignationInput is a new designation.
@@ -81,8 +83,7 @@ type DesignationInput struct {
 
 // Designate records a designation. A designation is not edited or
 // deleted: its end is given when it is made (a later decision ending it
-// early is recorded as a new designation ending the same day — UNCERTAIN
-// whether offices want an explicit revocation; not built here).
+// early is recorded as a revocation beside it, see RevokeDesignation).
 func (s *Service) Designate(ctx context.Context, tx bun.Tx, entity uuid.UUID, in DesignationInput, by string) (Designation, error) {
 	e, err := EntityByID(ctx, tx, entity)
 	if err != nil {
@@ -127,7 +128,7 @@ func Designations(ctx context.Context, tx bun.IDB, entity uuid.UUID) ([]Designat
 	if err := tx.NewSelect().Model(&gs).Where("entity_id = ?", entity).OrderExpr("role, username, valid_from, id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("designations: %w", err)
 	}
-	return gs, nil
+	return gs, designationRevocations(ctx, tx, gs)
 }
 
 // designated tells whether username may act in role for entity on day.
@@ -135,6 +136,9 @@ func designated(ctx context.Context, tx bun.IDB, entity uuid.UUID, username, rol
 	var gs []Designation
 	if err := tx.NewSelect().Model(&gs).Where("entity_id = ? AND username = ? AND role = ?", entity, username, role).Scan(ctx); err != nil {
 		return false, fmt.Errorf("designations of %s: %w", username, err)
+	}
+	if err := designationRevocations(ctx, tx, gs); err != nil {
+		return false, err
 	}
 	for _, g := range gs {
 		if g.ValidOn(day) {

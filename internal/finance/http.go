@@ -23,6 +23,8 @@ type handlers struct {
 	deps module.Deps
 	svc  *Service
 	reg  Registrar
+
+	taxrev TaxRevenueSource // ADÓ's collected revenue; nil without ADÓ
 }
 
 // SeparationRoutes are GAZD's routes that take an identifier.
@@ -41,7 +43,7 @@ var SeparationRoutes = append([]separation.Route{
 	{Pattern: "POST /api/v1/finance/entities/{entity}/events"},
 	{Pattern: "POST /api/v1/finance/entities/{entity}/budget"},
 	{Pattern: "GET /api/v1/finance/entities/{entity}/trial-balance"},
-}, spendingSeparationRoutes...)
+}, append(spendingSeparationRoutes, taxrevSeparationRoutes...)...)
 
 func (h *handlers) routes(rt *web.Router, d module.Deps) {
 	read := []web.Middleware{d.Tenant, identity.Require(Read)}
@@ -60,6 +62,7 @@ func (h *handlers) routes(rt *web.Router, d module.Deps) {
 	rt.Handle("POST /finance/journal/{journal}/reverse", h.reverse, post...)
 	h.routesAPI(rt, d)
 	h.routesSpending(rt, d)
+	h.routesTaxRevenue(rt, d)
 }
 
 type overviewData struct {

@@ -175,6 +175,8 @@ type commitmentsData struct {
 	CanPost     bool
 	Today       hu.Date
 	lang        string
+
+	WrittenLimit hu.Forint // under it no written document is needed
 }
 
 // StateName names a state in the page's language.
@@ -202,6 +204,9 @@ func (h *handlers) renderCommitments(w http.ResponseWriter, r *http.Request, sta
 	err = h.deps.DB.InTenantRead(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		if d.Entity, err = EntityByID(ctx, tx, id); err != nil {
+			return err
+		}
+		if d.WrittenLimit, err = WrittenCommitmentLimit(ctx, tx); err != nil {
 			return err
 		}
 		d.Commitments, err = Commitments(ctx, tx, id, d.Year)

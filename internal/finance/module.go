@@ -49,7 +49,11 @@ func Module() module.Module { return ModuleWith(nil) }
 
 // ModuleWith plugs GAZD in with IRAT's registration for incoming
 // invoices.
-func ModuleWith(reg Registrar) module.Module {
+func ModuleWith(reg Registrar) module.Module { return ModuleWithTax(reg, nil) }
+
+// ModuleWithTax plugs GAZD in with IRAT's registration and ADÓ's
+// collected revenue (the tax revenue transfer).
+func ModuleWithTax(reg Registrar, taxrev TaxRevenueSource) module.Module {
 	mig, _ := fs.Sub(migrationFiles, "migrations")
 	return module.Module{
 		Name: "finance", Code: "GAZD", Title: "finance.title",
@@ -60,7 +64,7 @@ func ModuleWith(reg Registrar) module.Module {
 		Roles:       roles,
 		Menu:        []shell.MenuEntry{{Label: "finance.title", Href: "/finance", Permission: Read, Module: "finance"}},
 		Routes: func(rt *web.Router, d module.Deps) error {
-			h := &handlers{deps: d, svc: &Service{}, reg: reg}
+			h := &handlers{deps: d, svc: &Service{}, reg: reg, taxrev: taxrev}
 			h.routes(rt, d)
 			return nil
 		},
