@@ -753,7 +753,7 @@ func (s *Service) RecordCashCount(ctx context.Context, tx bun.Tx, desk uuid.UUID
 
 // CashCounts lists the desk's counts, newest first.
 func CashCounts(ctx context.Context, tx bun.IDB, desk uuid.UUID, limit int) ([]CashCount, error) {
-	var cs []CashCount
+	cs := []CashCount{}
 	if err := tx.NewSelect().Model(&cs).Where("desk_id = ?", desk).OrderExpr("on_date DESC, created_at DESC").Limit(int64(limit)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("cash counts: %w", err)
 	}
@@ -776,7 +776,7 @@ func cashParsePieces(s string) []CashPieces {
 
 // CashVouchers lists the desk's newest vouchers.
 func CashVouchers(ctx context.Context, tx bun.IDB, desk uuid.UUID, limit int) ([]CashVoucher, error) {
-	var vs []CashVoucher
+	vs := []CashVoucher{}
 	if err := tx.NewSelect().Model(&vs).Where("desk_id = ?", desk).OrderExpr("on_date DESC, created_at DESC, id DESC").Limit(int64(limit)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("cash vouchers: %w", err)
 	}
