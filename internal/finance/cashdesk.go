@@ -442,7 +442,6 @@ func (s *Service) IssueCashVoucher(ctx context.Context, tx bun.Tx, desk uuid.UUI
 		}
 		// The rovat and funkció are the commitment's.
 		in.Rovat, in.Funkcio, in.Task, in.Commitment = c.Rovat, c.Funkcio, c.Task, c.ID.String()
-		in.Commitment = c.ID.String()
 		d0, err := CashDeskByID(ctx, tx, desk)
 		if err != nil {
 			return CashVoucher{}, err
@@ -562,7 +561,7 @@ func (s *Service) ReverseCashVoucher(ctx context.Context, tx bun.Tx, id uuid.UUI
 	if err != nil {
 		return CashVoucher{}, fmt.Errorf("entry of %s: %w", orig.Number, err)
 	}
-	rev, err := s.Reverse(ctx, tx, entry, on, v.Number+": "+reason, by)
+	rev, err := s.Reverse(context.WithValue(ctx, cashReversing{}, true), tx, entry, on, v.Number+": "+reason, by)
 	if err != nil {
 		return CashVoucher{}, err
 	}
@@ -572,6 +571,26 @@ func (s *Service) ReverseCashVoucher(ctx context.Context, tx bun.Tx, id uuid.UUI
 	}
 	return v, appendAudit(ctx, tx, "finance.cash_voucher_reverse", "cash_voucher", orig.ID.String(), map[string]any{"desk": d.ID.String(), "number": v.Number,
 		"reverses": orig.Number, "reversal": v.ID.String(), "on": on.String(), "amount": int64(v.Amount), "reason": reason, "by": by}, v.CreatedAt)
+}
+
+type cashReversing struct{}
+
+// cashGuardReverse refuses to reverse a cash voucher's ledger entry on its
+// own: the desk's cash would no longer agree with account 321. Only
+// ReverseCashVoucher, which issues the stornó voucher, may.
+func cashGuardReverse(ctx context.Context, tx bun.Tx, entry uuid.UUID) error {
+	if ctx.Value(cashReversing{}) != nil {
+		return nil
+	}
+	var vs []CashVoucher
+	if err := tx.NewSelect().Model(&vs).Column("number").Where("entry_id = ?", entry.String()).Limit(1).Scan(ctx); err != nil {
+		return fmt.Errorf("cash voucher of entry: %w", err)
+	}
+	if len(vs) > 0 {
+		return problem("cash_voucher_entry", "", "Ez a tétel a(z) %s pénztárbizonylaté: a házipénztárban stornó bizonylattal vonható vissza.",
+			"This entry is cash voucher %s's: cancel it with a reversing voucher at the cash desk.", vs[0].Number)
+	}
+	return nil
 }
 
 // CashBookLine is one voucher of the cash book with the balance after it.

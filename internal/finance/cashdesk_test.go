@@ -7,6 +7,7 @@ import (
 	"sort"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -191,6 +192,14 @@ func TestCashDeskVouchersBookAndLedger(t *testing.T) {
 	r := c.mustIssue(finance.CashVoucherInput{Kind: finance.CashReceipt, On: d26(3, 4), Partner: "Kiss János", Purpose: "Teremhasználati díj", Amount: 20_005, Rovat: "B402", Funkcio: "064010"}, "BP-2026-000002")
 
 	// A mistake is reversed by a stornó voucher of the same series.
+	// The voucher's ledger entry cannot be reversed on its own.
+	err = c.in(orfu, func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Reverse(ctx, tx, uuid.MustParse(p.EntryID), d26(3, 5), "kézi stornó", "t")
+		return err
+	})
+	if code(err) != "cash_voucher_entry" {
+		t.Errorf("ledger reversal of a voucher's entry: %v", err)
+	}
 	if _, err := c.reverse(p.ID, d26(3, 5), " "); code(err) != "no_reason" {
 		t.Errorf("reversal without reason: %v", err)
 	}
@@ -438,5 +447,29 @@ func TestCashDeskSettings(t *testing.T) {
 	})
 	if !errors.As(err, &p) || p.Code != "no_entity" {
 		t.Errorf("desk for another tenant's entity: %v", err)
+	}
+}
+
+// Issuing vouchers one by one, as at the desk: each takes the desk's row,
+// checks the cash, takes a number and posts through the rule table; then
+// a year's cash book over what was issued.
+func BenchmarkCashVoucherIssue(b *testing.B) {
+	c := newCashFixture(b, 100_000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		in := finance.CashVoucherInput{Kind: finance.CashReceipt, On: d26(3, 10), Partner: "Befizető", Purpose: "Díj", Amount: 1_000, Rovat: "B402", Funkcio: "064010"}
+		if i%2 == 1 {
+			in = finance.CashVoucherInput{Kind: finance.CashPayment, On: d26(3, 10), Partner: "Átvevő", Purpose: "Bélyeg", Amount: 500, Rovat: "K334", Funkcio: "011130"}
+		}
+		if _, err := c.issue(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	start := time.Now()
+	bk := c.book(d26(1, 1), d26(12, 31))
+	b.ReportMetric(float64(time.Since(start).Milliseconds()), "book-ms")
+	if len(bk.Lines) != b.N {
+		b.Fatalf("%d lines in the book, want %d", len(bk.Lines), b.N)
 	}
 }

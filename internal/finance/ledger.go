@@ -547,6 +547,9 @@ func (s *Service) Reverse(ctx context.Context, tx bun.Tx, id uuid.UUID, on hu.Da
 	if err != nil {
 		return Entry{}, err
 	}
+	if err := cashGuardReverse(ctx, tx, id); err != nil {
+		return Entry{}, err // a cash voucher's entry is reversed only with a stornó voucher (cashdesk.go)
+	}
 	if orig.Reverses != nil {
 		return Entry{}, problem("is_reversal", "", "Stornó tételt nem lehet stornózni; könyvelje újra a helyes tételt.", "A reversal cannot be reversed; post the right entry again.")
 	}
