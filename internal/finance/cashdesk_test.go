@@ -473,3 +473,58 @@ func BenchmarkCashVoucherIssue(b *testing.B) {
 		b.Fatalf("%d lines in the book, want %d", len(bk.Lines), b.N)
 	}
 }
+
+// A payment voucher may name a commitment that has been made: it takes
+// the commitment's rovat and funkció, and its entry releases the
+// commitment on the budget side like a bank payment does. A draft (not
+// yet on the books) is refused, and so is a commitment on a receipt.
+func TestCashPaymentAgainstACommitment(t *testing.T) {
+	c := newChain(t)
+	drafted := c.draft(30_000, "Villany Kft.")
+	made := c.draft(40_000, "Villany Kft.")
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		if _, err := c.s.Countersign(ctx, tx, made.ID, countersign); err != nil {
+			return err
+		}
+		_, err := c.s.Commit(ctx, tx, made.ID, committer)
+		return err
+	})
+	cf := &cashFixture{fixture: c.fixture, e: c.e}
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		cf.desk, err = c.s.CreateCashDesk(ctx, tx, c.e.ID, finance.CashDeskInput{Name: "Házipénztár", Limit: 50_000, Cashier: "Pénztáros Piroska"}, "t")
+		return err
+	})
+	cf.mustIssue(finance.CashVoucherInput{Kind: finance.CashReceipt, Event: finance.EvCashWithdrawal, On: d26(3, 3), Partner: "P", Purpose: "Felvét", Amount: 100_000}, "BP-2026-000001")
+	pay := finance.CashVoucherInput{Kind: finance.CashPayment, On: d26(3, 4), Partner: "Villany Kft.", Purpose: "Karbantartás", Amount: 40_000, Rovat: "K1101", Funkcio: "011130", Commitment: drafted.ID.String()}
+	if _, err := cf.issue(pay); code(err) != "commitment_not_committed" {
+		t.Errorf("payment against a drafted commitment: %v", err)
+	}
+	pay.Commitment = made.ID.String()
+	v := cf.mustIssue(pay, "KP-2026-000001")
+	if v.Rovat != "K334" || v.Funkcio != "064010" || v.Commitment != made.ID.String() {
+		t.Errorf("the voucher does not take the commitment's lines: %+v", v)
+	}
+	err := c.d.InTenantRead(c.ctx, orfu, func(ctx context.Context, tx bun.Tx) error {
+		en, err := finance.EntryByID(ctx, tx, uuid.MustParse(v.EntryID))
+		if err != nil {
+			return err
+		}
+		last := en.Lines[len(en.Lines)-1]
+		if last.Debit != "001" || last.Credit != "0513" || last.Commitment != made.ID.String() || last.Amount != 40_000 {
+			return fmt.Errorf("the commitment is not released: %+v", en.Lines)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Error(err)
+	}
+	r := c.report(orfu, finance.Scope{Entity: c.e.ID, Year: 2026})
+	if k := line(r, "K334", "064010"); k.Performance != 40_000 || k.Committed != 40_000 || k.OpenCommitment != 0 {
+		t.Errorf("K334 after the cash payment: %+v", k)
+	}
+	// A receipt voucher cannot name a commitment.
+	if _, err := cf.issue(finance.CashVoucherInput{Kind: finance.CashReceipt, On: d26(3, 4), Partner: "X", Purpose: "Y", Amount: 5, Rovat: "B402", Funkcio: "064010", Commitment: made.ID.String()}); code(err) != "bad_commitment" {
+		t.Errorf("receipt with a commitment: %v", err)
+	}
+}
