@@ -528,3 +528,18 @@ func TestCashPaymentAgainstACommitment(t *testing.T) {
 		t.Errorf("receipt with a commitment: %v", err)
 	}
 }
+
+// The desk's routes that take an identifier are in the module's list the
+// cross-tenant harness walks.
+func TestCashRoutesAreInTheSeparationList(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range finance.Module().SeparationRoutes {
+		seen[r.Pattern] = true
+	}
+	for _, p := range []string{"GET /finance/cash-desks/{desk}", "POST /finance/cash-desks/{desk}/vouchers", "POST /finance/cash-vouchers/{voucher}/reverse",
+		"GET /finance/cash-vouchers/{voucher}/pdf", "GET /api/v1/finance/cash-desks/{desk}/book", "POST /api/v1/finance/entities/{entity}/cash-desks"} {
+		if !seen[p] {
+			t.Errorf("%s is not in finance.SeparationRoutes", p)
+		}
+	}
+}
