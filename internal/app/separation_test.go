@@ -63,6 +63,7 @@ func TestTenantSeparationHarness(t *testing.T) {
 	b := tenantB(t, a)
 	entityOfB, journalOfB := financeOfB(t, a)
 	commitmentOfB, performanceOfB := spendingOfB(t, a)
+	deskOfB, voucherOfB := cashDeskOfB(t, a)
 
 	// Tenant A's people: Orfű's key user, the joint-office clerk (acting
 	// for Abaliget), and a token of the clerk for Orfű.
@@ -118,6 +119,8 @@ func TestTenantSeparationHarness(t *testing.T) {
 			"commitment":  commitmentOfB,
 			"performance": performanceOfB,
 			"designation": designationOfB(t, a, entityOfB),
+			"desk":        deskOfB,
+			"voucher":     voucherOfB,
 		},
 		// Not the identifiers themselves: A sent them, and an error page may
 		// echo the path it was asked for.

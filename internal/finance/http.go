@@ -63,6 +63,7 @@ func (h *handlers) routes(rt *web.Router, d module.Deps) {
 	h.routesAPI(rt, d)
 	h.routesSpending(rt, d)
 	h.routesTaxRevenue(rt, d)
+	h.routesCash(rt, d)
 }
 
 type overviewData struct {

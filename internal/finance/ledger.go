@@ -148,6 +148,10 @@ var Rules = []Rule{
 	{Event: EvPayment, Side: 'K', Pairs: []Pair{{Financial, "421{g}", "{cash}", ""}, {Budget, "0514", "001", ""}, {Budget, "001", "0513", "commitment"}}, HU: "Kifizetés", EN: "Payment"},
 	{Event: EvRevenueAssessed, Side: 'B', Pairs: []Pair{{Financial, "351{g}", "{income}", ""}, {Budget, "0523", "001", ""}}, HU: "Bevétel előírása (követelés)", EN: "Revenue assessed (receivable)"},
 	{Event: EvRevenueCollected, Side: 'B', Pairs: []Pair{{Financial, "{cash}", "351{g}", ""}, {Budget, "001", "0524", ""}, {Budget, "001", "0523", ""}}, HU: "Bevétel beszedése", EN: "Revenue collected"},
+	{Event: EvCashReceipt, Side: 'B', Pairs: []Pair{{Financial, "351{g}", "{income}", ""}, {Financial, "{cash}", "351{g}", ""}, {Budget, "0523", "001", ""}, {Budget, "001", "0524", ""}, {Budget, "001", "0523", ""}}, HU: "Pénztári bevétel (előírás és beszedés)", EN: "Cash receipt (assessed and collected)"},
+	{Event: EvCashPayment, Side: 'K', Pairs: []Pair{{Financial, "{cost}", "421{g}", ""}, {Financial, "421{g}", "{cash}", ""}, {Budget, "0514", "001", ""}, {Budget, "001", "0513", "commitment"}}, HU: "Pénztári kifizetés (teljesítés és kiegyenlítés)", EN: "Cash payment (performance and settlement)"},
+	{Event: EvCashWithdrawal, Pairs: []Pair{{Financial, "321", "331", ""}}, HU: "Készpénzfelvétel a fizetési számláról", EN: "Cash withdrawn from the bank account"},
+	{Event: EvCashDeposit, Pairs: []Pair{{Financial, "331", "321", ""}}, HU: "Készpénz befizetése a fizetési számlára", EN: "Cash deposited to the bank account"},
 }
 
 // RuleFor finds the rule of an event for a rovat's side.
@@ -261,6 +265,9 @@ func TaskName(t string) string { return tasks[t] }
 func (s *Service) build(e Entity, ev Event, by string, now time.Time) (Entry, *Problem) {
 	if !ev.On.IsValid() {
 		return Entry{}, problem("bad_date", "on", "Adja meg a gazdasági esemény napját (ÉÉÉÉ-HH-NN).", "Give the day of the event (YYYY-MM-DD).")
+	}
+	if rule, ok := RuleFor(ev.Kind, 0); ok {
+		return cashNonBudgetEntry(e, rule, ev, by, now) // no rovat: a move between cash accounts (cashdesk.go)
 	}
 	if p := e.permits(ev.Rovat, ev.Funkcio); p != nil {
 		return Entry{}, p
@@ -539,6 +546,9 @@ func (s *Service) Reverse(ctx context.Context, tx bun.Tx, id uuid.UUID, on hu.Da
 	orig, err := EntryByID(ctx, tx, id)
 	if err != nil {
 		return Entry{}, err
+	}
+	if err := cashGuardReverse(ctx, tx, id); err != nil {
+		return Entry{}, err // a cash voucher's entry is reversed only with a stornó voucher (cashdesk.go)
 	}
 	if orig.Reverses != nil {
 		return Entry{}, problem("is_reversal", "", "Stornó tételt nem lehet stornózni; könyvelje újra a helyes tételt.", "A reversal cannot be reversed; post the right entry again.")
