@@ -63,6 +63,7 @@ func TestTenantSeparationHarness(t *testing.T) {
 	b := tenantB(t, a)
 	entityOfB, journalOfB := financeOfB(t, a)
 	commitmentOfB, performanceOfB := spendingOfB(t, a)
+	invoiceOfB, bankEntryOfB := outgoingOfB(t, a)
 
 	// Tenant A's people: Orfű's key user, the joint-office clerk (acting
 	// for Abaliget), and a token of the clerk for Orfű.
@@ -117,6 +118,8 @@ func TestTenantSeparationHarness(t *testing.T) {
 			"journal":     journalOfB,
 			"commitment":  commitmentOfB,
 			"performance": performanceOfB,
+			"outgoing":    invoiceOfB,
+			"bankentry":   bankEntryOfB,
 		},
 		// Not the identifiers themselves: A sent them, and an error page may
 		// echo the path it was asked for.

@@ -41,7 +41,7 @@ var SeparationRoutes = append([]separation.Route{
 	{Pattern: "POST /api/v1/finance/entities/{entity}/events"},
 	{Pattern: "POST /api/v1/finance/entities/{entity}/budget"},
 	{Pattern: "GET /api/v1/finance/entities/{entity}/trial-balance"},
-}, spendingSeparationRoutes...)
+}, append(spendingSeparationRoutes, outgoingSeparationRoutes...)...)
 
 func (h *handlers) routes(rt *web.Router, d module.Deps) {
 	read := []web.Middleware{d.Tenant, identity.Require(Read)}
@@ -60,6 +60,7 @@ func (h *handlers) routes(rt *web.Router, d module.Deps) {
 	rt.Handle("POST /finance/journal/{journal}/reverse", h.reverse, post...)
 	h.routesAPI(rt, d)
 	h.routesSpending(rt, d)
+	h.routesOutgoing(rt, d)
 }
 
 type overviewData struct {
