@@ -472,6 +472,11 @@ func (s *Service) ImportBankStatements(ctx context.Context, tx bun.Tx, entity uu
 		for i := 0; i < len(entries); i += batch {
 			part := entries[i:min(i+batch, len(entries))]
 			if _, err := tx.NewInsert().Model(&part).Exec(ctx); err != nil {
+				if db.IsUniqueViolation(err) {
+					// Someone imported the same entries at the same moment.
+					return res, problem("import_race", "file", "A kivonatot közben valaki más is beolvasta; semmi sem került könyvelésre. Nézze meg a beolvasott kivonatokat, és ha kell, próbálja újra.",
+						"Someone else imported the statement meanwhile; nothing was posted. Look at the imported statements, and try again if need be.")
+				}
 				return res, fmt.Errorf("insert bank entries: %w", err)
 			}
 		}

@@ -260,3 +260,79 @@ func TestBankStatementRefusedWhole(t *testing.T) {
 		t.Errorf("half-posted: %+v", o)
 	}
 }
+
+// bankCamt is a camt.053.001.08 message of Orfű's account with one
+// credit, as a bank sends it.
+func bankCamt(id, ref, amount, payer, payerAccount, text string) string {
+	bal := func(code, amt string) string {
+		return `<Bal><Tp><CdOrPrtry><Cd>` + code + `</Cd></CdOrPrtry></Tp><Amt Ccy="HUF">` + amt + `</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-03-20</Dt></Dt></Bal>`
+	}
+	return `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
+ <GrpHdr><MsgId>M-` + id + `</MsgId><CreDtTm>2026-03-21T06:30:00</CreDtTm></GrpHdr>
+ <Stmt><Id>` + id + `</Id><FrToDt><FrDtTm>2026-03-20T00:00:00</FrDtTm><ToDtTm>2026-03-20T23:59:59</ToDtTm></FrToDt>
+  <Acct><Id><IBAN>HU86117730160020400000000008</IBAN></Id><Ccy>HUF</Ccy></Acct>` + bal("OPBD", "0") + bal("CLBD", amount) + `
+  <Ntry><Amt Ccy="HUF">` + amount + `</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+   <BookgDt><Dt>2026-03-20</Dt></BookgDt><ValDt><Dt>2026-03-20</Dt></ValDt><AcctSvcrRef>` + ref + `</AcctSvcrRef>
+   <NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs>
+    <RltdPties><Dbtr><Pty><Nm>` + payer + `</Nm></Pty></Dbtr><DbtrAcct><Id><IBAN>` + payerAccount + `</IBAN></Id></DbtrAcct></RltdPties>
+    <RmtInf><Ustrd>` + text + `</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+ </Stmt></BkToCstmrStmt></Document>`
+}
+
+func TestBankCamt053IsReadByTheSharedParserAndMatched(t *testing.T) {
+	c := newChain(t)
+	c.bankAccount()
+	o, err := c.issue(outgoingInput(10_000, d26(3, 5))) // 12 700 gross
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The payer's IBAN is the invoice's partner account: matched by amount
+	// and account, with no number in the text.
+	sts, err := bankstatement.Parse(strings.NewReader(bankCamt("2026/80", "CAMT-1", "12700", "Fénylő Kft.", "HU61104000095050400000000004", "bérleti díj")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res finance.BankImportResult
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		res, err = c.s.ImportBankStatements(ctx, tx, c.e.ID, sts, "penzugy")
+		return err
+	})
+	if res.Matched != 1 || c.outgoing(o.ID.String()).Open() != 0 {
+		t.Errorf("camt.053: %+v, invoice open %d", res, c.outgoing(o.ID.String()).Open())
+	}
+}
+
+// Clerks issuing at the same time get consecutive numbers, none twice,
+// none skipped (on PostgreSQL the series row's lock orders them).
+func TestOutgoingNumbersStayGaplessUnderConcurrency(t *testing.T) {
+	c := newChain(t)
+	const n = 8
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func() {
+			_, err := c.issue(outgoingInput(1000, d26(3, 5)))
+			errs <- err
+		}()
+	}
+	for i := 0; i < n; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var os []finance.OutgoingInvoice
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		os, err = finance.OutgoingInvoices(ctx, tx, c.e.ID, 2026)
+		return err
+	})
+	if len(os) != n {
+		t.Fatalf("%d invoices, want %d", len(os), n)
+	}
+	for i, o := range os {
+		if o.Seq != i+1 || o.Number != fmt.Sprintf("KSZ-2026-%06d", i+1) {
+			t.Errorf("invoice %d: %d %s", i, o.Seq, o.Number)
+		}
+	}
+}
