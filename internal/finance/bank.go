@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -180,8 +181,7 @@ var bankInvoiceNumber = regexp.MustCompile(`(?i)` + OutgoingPrefix + `[\s\-/]*(\
 func bankInvoiceNumbers(text string) []string {
 	var out []string
 	for _, m := range bankInvoiceNumber.FindAllStringSubmatch(text, -1) {
-		var n int
-		fmt.Sscan(m[2], &n)
+		n, _ := strconv.Atoi(m[2]) // decimal: the leading zeros are padding
 		out = append(out, fmt.Sprintf("%s-%s-%06d", OutgoingPrefix, m[1], n))
 	}
 	return out

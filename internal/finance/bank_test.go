@@ -336,3 +336,29 @@ func TestOutgoingNumbersStayGaplessUnderConcurrency(t *testing.T) {
 		}
 	}
 }
+
+// Payers write the number as they like; each writing finds its invoice
+// (the zero padding is decimal, not octal).
+func TestBankFindsInvoiceNumbersAsPayersWriteThem(t *testing.T) {
+	c := newChain(t)
+	c.bankAccount()
+	var rows []string
+	writings := []string{"KSZ-2026-000001", "ksz 2026/2", "KSZ2026000003", "KSZ-2026-4.", "díj KSZ / 2026 / 000005", "KSZ-2026-000006", "KSZ-2026-000007",
+		"KSZ-2026-000008", "ksz-2026-000009 és más", "(KSZ-2026-000010)"}
+	for i, w := range writings {
+		o, err := c.issue(outgoingInput(hu.Forint(1000+i), d26(3, 5)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, fmt.Sprintf("T;2026-03-12;;%d;J;W-%d;;Fénylő Kft.;;%s", o.Gross, i, w))
+	}
+	res, err := c.importCSV(bankCSV("2026/20", 0, 0, rows...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Matched != len(writings) {
+		for _, be := range c.bankEntries(finance.BankUnmatched) {
+			t.Errorf("not matched: %q (%s)", be.Remittance, be.Reason)
+		}
+	}
+}
