@@ -57,6 +57,17 @@ func outgoingVAT(net hu.Forint, rate int) hu.Forint {
 // OutgoingVATRoundingRule names the rounding rule on pages and the PDF.
 const OutgoingVATRoundingRule = "Az ÁFA egész forintra kerekítve, a kerekítés általános szabálya szerint (0,50 Ft-tól felfelé)."
 
+// outgoingIncome is the accrual revenue account of an invoice's rovat:
+// sales of services and goods (B4) are revenue of the core activity (91);
+// a sale of assets (B5) is other revenue (95). UNCERTAIN: the Áhsz.
+// sub-accounts under 9 are finer; the groups are what the chart holds.
+func outgoingIncome(rovat string) string {
+	if strings.HasPrefix(rovat, "B5") {
+		return "95"
+	}
+	return "91"
+}
+
 // OutgoingInvoice is an issued outgoing invoice or a stornó of one.
 type OutgoingInvoice struct {
 	bun.BaseModel `bun:"table:finance_outgoing_invoices,alias:oi"`
@@ -239,7 +250,7 @@ func (s *Service) IssueOutgoing(ctx context.Context, tx bun.Tx, entity uuid.UUID
 		return OutgoingInvoice{}, err
 	}
 	evs := []Event{{Entity: e.ID, Kind: EvRevenueAssessed, On: o.IssueDate, Rovat: o.Rovat, Funkcio: o.Funkcio, Task: o.Task, Amount: o.Net,
-		Partner: o.PartnerName, Document: o.Number, Text: o.Description}}
+		Partner: o.PartnerName, Document: o.Number, Text: o.Description, Income: outgoingIncome(o.Rovat)}}
 	if vat > 0 {
 		evs = append(evs, Event{Entity: e.ID, Kind: EvOutputVAT, On: o.IssueDate, Rovat: OutgoingVATRovat, Funkcio: o.Funkcio, Task: o.Task, Amount: vat,
 			Partner: o.PartnerName, Document: o.Number, Text: o.Description})

@@ -121,6 +121,13 @@ func TestOutgoingInvoicesAreNumberedWithoutGapsAndPosted(t *testing.T) {
 		en, err = finance.EntryByID(ctx, tx, mustUUID(o.VATEntryID))
 		return err
 	})
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		net, err := finance.EntryByID(ctx, tx, mustUUID(o.EntryID))
+		if net.Event != finance.EvRevenueAssessed || net.Lines[0].Debit != "3514" || net.Lines[0].Credit != "91" || net.Lines[0].Amount != 10_000 {
+			t.Errorf("receivable entry: %+v", net)
+		}
+		return err
+	})
 	if en.Event != finance.EvOutputVAT || en.Lines[0].Debit != "3514" || en.Lines[0].Credit != "364" || en.Lines[0].Amount != 2700 || en.Document != o.Number {
 		t.Errorf("ÁFA entry: %+v", en)
 	}
