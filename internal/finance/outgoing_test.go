@@ -1,6 +1,7 @@
 package finance_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"testing"
@@ -162,6 +163,12 @@ func TestOutgoingStornoReversesAndTakesTheNextNumber(t *testing.T) {
 	r := c.report(orfu, finance.Scope{Entity: c.e.ID, Year: 2026})
 	if b402, b406 := line(r, "B402", "064010"), line(r, "B406", "064010"); b402.OpenReceivable != 0 || b406.OpenReceivable != 0 {
 		t.Errorf("after the stornó: B402 %+v, B406 %+v", b402, b406)
+	}
+	for _, inv := range []finance.OutgoingInvoice{c.outgoing(o.ID.String()), st} {
+		b, err := finance.OutgoingPDF(inv, c.e, nil, o.Number)
+		if err != nil || !bytes.HasPrefix(b, []byte("%PDF")) {
+			t.Errorf("PDF of %s: %v", inv.Number, err)
+		}
 	}
 	c.refused("twice", "already_cancelled", storno)
 	c.refused("a stornó", "is_storno", func(ctx context.Context, tx bun.Tx) error {
