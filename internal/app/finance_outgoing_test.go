@@ -75,6 +75,15 @@ func TestOutgoingInvoicesAndBankStatementsPagesAndAPI(t *testing.T) {
 		t.Errorf("the invoice is not shown as collected:\n%s", p.Body)
 	}
 
+	// The same pages in English.
+	m.post("/lang", url.Values{"lang": {"en"}, "back": {"/"}})
+	if p := m.get(ent + "/bank"); p.Status != 200 || !strings.Contains(p.Body, "Entries waiting for a clerk") || !strings.Contains(p.Body, "names no open outgoing invoice") {
+		t.Errorf("English bank page: %d\n%s", p.Status, p.Body)
+	}
+	if p := m.get(ent + "/outgoing"); p.Status != 200 || !strings.Contains(p.Body, "Outgoing invoices") || !strings.Contains(p.Body, number) {
+		t.Errorf("English invoice list: %d", p.Status)
+	}
+
 	spec, err := a.OpenAPIDocument()
 	if err != nil {
 		t.Fatal(err)

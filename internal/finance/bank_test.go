@@ -362,3 +362,38 @@ func TestBankFindsInvoiceNumbersAsPayersWriteThem(t *testing.T) {
 		}
 	}
 }
+
+// A reversal by the bank and a payment of last year's invoice wait for
+// the clerk; nothing is posted for them.
+func TestBankReversalsAndOtherYearsWait(t *testing.T) {
+	c := newChain(t)
+	c.bankAccount()
+	last, err := c.issue(outgoingInput(1000, hu.Date{Year: 2025, Month: 12, Day: 1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := countRows(t, c.d, orfu, (*finance.Entry)(nil))
+	sts, err := bankstatement.Parse(strings.NewReader(strings.Replace(bankCamt("2026/30", "REV-1", "1270", "Fénylő Kft.", "HU61104000095050400000000004", last.Number),
+		"<CdtDbtInd>CRDT</CdtDbtInd><Sts>", "<CdtDbtInd>CRDT</CdtDbtInd><RvslInd>true</RvslInd><Sts>", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.ImportBankStatements(ctx, tx, c.e.ID, sts, "penzugy")
+		return err
+	})
+	res, err := c.importCSV(bankCSV("2026/31", 0, 0, "T;2026-03-12;;1270;J;R-9;;Fénylő Kft.;;"+last.Number))
+	if err != nil || res.Unmatched != 1 {
+		t.Fatalf("last year's invoice: %+v %v", res, err)
+	}
+	reasons := map[string]bool{}
+	for _, be := range c.bankEntries(finance.BankUnmatched) {
+		reasons[be.Reason] = true
+	}
+	if !reasons[finance.BankReasonReversal] || !reasons[finance.BankReasonOtherYear] {
+		t.Errorf("reasons: %v", reasons)
+	}
+	if after := countRows(t, c.d, orfu, (*finance.Entry)(nil)); after[0] != before[0] {
+		t.Errorf("posted for waiting entries: %v → %v", before, after)
+	}
+}
