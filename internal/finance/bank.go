@@ -163,6 +163,7 @@ func BankAccounts(ctx context.Context, tx bun.IDB, entity uuid.UUID) ([]BankAcco
 type BankImportResult struct {
 	Statements      int       `json:"statements"`       // statements with new entries
 	AlreadyImported []string  `json:"already_imported"` // statements every entry of which was there before
+	Empty           []string  `json:"empty"`            // statements with no entry at all
 	Entries         int       `json:"entries"`          // entries in the file
 	Duplicates      int       `json:"duplicates"`       // entries imported before, skipped
 	Matched         int       `json:"matched"`
@@ -370,7 +371,7 @@ func entryIDs(es []Entry) string {
 // statement all of whose entries were imported before is reported as
 // such and changes nothing.
 func (s *Service) ImportBankStatements(ctx context.Context, tx bun.Tx, entity uuid.UUID, sts []bankstatement.Statement, by string) (BankImportResult, error) {
-	res := BankImportResult{AlreadyImported: []string{}}
+	res := BankImportResult{AlreadyImported: []string{}, Empty: []string{}}
 	e, err := EntityByID(ctx, tx, entity)
 	if err != nil {
 		return res, err
@@ -426,6 +427,10 @@ func (s *Service) ImportBankStatements(ctx context.Context, tx bun.Tx, entity uu
 				continue
 			}
 			fresh = append(fresh, en)
+		}
+		if len(st.Entries) == 0 {
+			res.Empty = append(res.Empty, st.ID)
+			continue
 		}
 		if len(fresh) == 0 {
 			res.AlreadyImported = append(res.AlreadyImported, st.ID)

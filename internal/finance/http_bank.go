@@ -411,6 +411,12 @@ func bankRefusal(r *http.Request, err error) error {
 
 // ImportMessage says in lang what an import did, for the page.
 func (r BankImportResult) ImportMessage(lang string) string {
+	if r.Nothing() && len(r.AlreadyImported) == 0 {
+		if lang == "en" {
+			return "The file's statements hold no entry; nothing changed."
+		}
+		return "A fájl kivonataiban nincs tétel; semmi sem változott."
+	}
 	if lang == "en" {
 		if r.Nothing() {
 			return fmt.Sprintf("Every entry of this file was imported before (statement %s); nothing changed.", strings.Join(r.AlreadyImported, ", "))

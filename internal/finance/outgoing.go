@@ -244,8 +244,16 @@ func (s *Service) IssueOutgoing(ctx context.Context, tx bun.Tx, entity uuid.UUID
 		PartnerName: in.PartnerName, PartnerTaxNumber: in.PartnerTaxNumber, PartnerAccount: in.PartnerAccount, PartnerAddress: in.PartnerAddress,
 		IssueDate: in.IssueDate, PerformanceDate: in.PerformanceDate, DueDate: in.DueDate, Description: in.Description,
 		Rovat: in.Rovat, Funkcio: in.Funkcio, Task: in.Task, Net: in.Net, VATRate: in.VATRate, VAT: vat, Gross: in.Net + vat, CreatedAt: now, CreatedBy: by}
-	// The number is taken before posting so the entries carry it; a
-	// refused posting rolls the caller's transaction back, number and all.
+	// The number is taken before posting so the entries carry it. What
+	// could refuse the posting is checked first (the rest was checked
+	// above), so a refusal never takes a number even when a caller
+	// commits the transaction regardless.
+	if closed, err := periodClosed(ctx, tx, e.ID, o.IssueDate.Year, int(o.IssueDate.Month)); err != nil {
+		return OutgoingInvoice{}, err
+	} else if closed {
+		return OutgoingInvoice{}, problem("period_closed", "issue_date", "%d. %02d. hónap könyvei már le vannak zárva; a számla kelte nyitott hónapba essen.",
+			"The books of %d-%02d are closed; the invoice's date must be in an open month.", o.IssueDate.Year, int(o.IssueDate.Month))
+	}
 	if o.Seq, o.Number, err = nextOutgoingNumber(ctx, tx, e.ID, o.Year); err != nil {
 		return OutgoingInvoice{}, err
 	}

@@ -232,3 +232,18 @@ func countRows(t testing.TB, d *db.DB, tenant db.TenantID, models ...any) []int 
 	}
 	return out
 }
+
+// A closed month refuses the invoice before a number is taken, even if
+// the caller commits its transaction regardless.
+func TestOutgoingInAClosedMonthTakesNoNumber(t *testing.T) {
+	c := newChain(t)
+	c.do(func(ctx context.Context, tx bun.Tx) error { return c.s.ClosePeriod(ctx, tx, c.e.ID, 2026, 2, "t") })
+	c.refused("closed month", "period_closed", func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.IssueOutgoing(ctx, tx, c.e.ID, outgoingInput(1000, d26(2, 20)), "t")
+		return err
+	})
+	o, err := c.issue(outgoingInput(1000, d26(3, 2)))
+	if err != nil || o.Number != "KSZ-2026-000001" {
+		t.Errorf("after the refusal: %s %v", o.Number, err)
+	}
+}
