@@ -64,6 +64,7 @@ func TestTenantSeparationHarness(t *testing.T) {
 	entityOfB, journalOfB := financeOfB(t, a)
 	commitmentOfB, performanceOfB := spendingOfB(t, a)
 	deskOfB, voucherOfB := cashDeskOfB(t, a)
+	invoiceOfB, bankEntryOfB := outgoingOfB(t, a)
 
 	// Tenant A's people: Orfű's key user, the joint-office clerk (acting
 	// for Abaliget), and a token of the clerk for Orfű.
@@ -121,6 +122,8 @@ func TestTenantSeparationHarness(t *testing.T) {
 			"designation": designationOfB(t, a, entityOfB),
 			"desk":        deskOfB,
 			"voucher":     voucherOfB,
+			"outgoing":    invoiceOfB,
+			"bankentry":   bankEntryOfB,
 		},
 		// Not the identifiers themselves: A sent them, and an error page may
 		// echo the path it was asked for.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -43,7 +44,7 @@ var SeparationRoutes = append([]separation.Route{
 	{Pattern: "POST /api/v1/finance/entities/{entity}/events"},
 	{Pattern: "POST /api/v1/finance/entities/{entity}/budget"},
 	{Pattern: "GET /api/v1/finance/entities/{entity}/trial-balance"},
-}, append(spendingSeparationRoutes, taxrevSeparationRoutes...)...)
+}, slices.Concat(spendingSeparationRoutes, taxrevSeparationRoutes, outgoingSeparationRoutes)...)
 
 func (h *handlers) routes(rt *web.Router, d module.Deps) {
 	read := []web.Middleware{d.Tenant, identity.Require(Read)}
@@ -64,6 +65,7 @@ func (h *handlers) routes(rt *web.Router, d module.Deps) {
 	h.routesSpending(rt, d)
 	h.routesTaxRevenue(rt, d)
 	h.routesCash(rt, d)
+	h.routesOutgoing(rt, d)
 }
 
 type overviewData struct {

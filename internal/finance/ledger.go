@@ -147,6 +147,7 @@ var Rules = []Rule{
 	{Event: EvInvoice, Side: 'K', Pairs: []Pair{{Financial, "{cost}", "421{g}", ""}}, HU: "Beérkezett számla (teljesítés)", EN: "Invoice received (performance)"},
 	{Event: EvPayment, Side: 'K', Pairs: []Pair{{Financial, "421{g}", "{cash}", ""}, {Budget, "0514", "001", ""}, {Budget, "001", "0513", "commitment"}}, HU: "Kifizetés", EN: "Payment"},
 	{Event: EvRevenueAssessed, Side: 'B', Pairs: []Pair{{Financial, "351{g}", "{income}", ""}, {Budget, "0523", "001", ""}}, HU: "Bevétel előírása (követelés)", EN: "Revenue assessed (receivable)"},
+	{Event: EvOutputVAT, Side: 'B', Pairs: []Pair{{Financial, "351{g}", "364", ""}, {Budget, "0523", "001", ""}}, HU: "Kiszámlázott ÁFA előírása", EN: "Output ÁFA invoiced (receivable)"},
 	{Event: EvRevenueCollected, Side: 'B', Pairs: []Pair{{Financial, "{cash}", "351{g}", ""}, {Budget, "001", "0524", ""}, {Budget, "001", "0523", ""}}, HU: "Bevétel beszedése", EN: "Revenue collected"},
 	{Event: EvCashReceipt, Side: 'B', Pairs: []Pair{{Financial, "351{g}", "{income}", ""}, {Financial, "{cash}", "351{g}", ""}, {Budget, "0523", "001", ""}, {Budget, "001", "0524", ""}, {Budget, "001", "0523", ""}}, HU: "Pénztári bevétel (előírás és beszedés)", EN: "Cash receipt (assessed and collected)"},
 	{Event: EvCashPayment, Side: 'K', Pairs: []Pair{{Financial, "{cost}", "421{g}", ""}, {Financial, "421{g}", "{cash}", ""}, {Budget, "0514", "001", ""}, {Budget, "001", "0513", "commitment"}}, HU: "Pénztári kifizetés (teljesítés és kiegyenlítés)", EN: "Cash payment (performance and settlement)"},

@@ -112,7 +112,7 @@ func (st *Status) add(t turnover) {
 		st.Performance += net
 	case "0523":
 		st.OpenReceivable += net
-		if t.Event == EvRevenueAssessed {
+		if t.Event == EvRevenueAssessed || t.Event == EvOutputVAT {
 			st.Receivable += net
 		}
 	case "0524":
