@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"github.com/openasp-hu/asp/internal/hu"
 	"github.com/openasp-hu/asp/internal/platform/audit"
@@ -287,6 +288,16 @@ func (s *Service) importHIPA(ctx context.Context, tx bun.Tx, reg Registrar, retu
 	ksh := string(t)
 	reject := func(r HIPAReturn, p *Problem) {
 		res.Rejected = append(res.Rejected, RejectedReturn{Index: r.Index, ID: r.ID, HU: p.HU, EN: p.EN})
+	}
+	if tx.Dialect().Name() == dialect.PG {
+		// PostgreSQL checks each foreign key with a plan it keeps for the
+		// session; made while a municipality's first import had just begun
+		// filling the tables, it scans them whole, and every later check
+		// took longer (the import grew with the square of the file). Plans
+		// made afresh for each check use the primary keys.
+		if _, err := tx.ExecContext(ctx, "SET LOCAL plan_cache_mode = force_custom_plan"); err != nil {
+			return err
+		}
 	}
 	known, err := hipaKnownIDs(ctx, tx, returns)
 	if err != nil {
