@@ -228,9 +228,8 @@ type HIPAImportResult struct {
 
 // ImportHIPA takes this municipality's share of each return in the file
 // (ksh is the tenant's code). Each return is checked whole (its base, the
-// shares adding up to it, this municipality's tax at its own rate) and
-// written in its own savepoint: a rejected one leaves nothing, the others
-// stand. Re-importing a return (same identifier) changes nothing; a later
+// shares adding up to it, this municipality's tax at its own rate) before
+// anything is written: a rejected one leaves nothing, the others stand. Re-importing a return (same identifier) changes nothing; a later
 // return for the same taxpayer and year corrects the one in force.
 func (s *Service) ImportHIPA(ctx context.Context, tx bun.Tx, reg Registrar, returns []HIPAReturn, by string) (HIPAImportResult, error) {
 	res := HIPAImportResult{Returns: len(returns)}
