@@ -40,6 +40,22 @@ func (r recordsRegistrar) RegisterOutgoingMany(ctx context.Context, tx bun.Tx, b
 	return numbers, nil
 }
 
+func (r recordsRegistrar) RegisterIncomingMany(ctx context.Context, tx bun.Tx, book string, items []tax.RegistrationItem, by string) ([]string, error) {
+	regs := make([]records.Registration, len(items))
+	for i, it := range items {
+		regs[i] = records.Registration{BookCode: book, Direction: records.Incoming, Subject: it.Subject, Partner: it.Partner, By: by}
+	}
+	docs, err := r.svc.RegisterIncomingMany(ctx, tx, regs)
+	if err != nil {
+		return nil, err
+	}
+	numbers := make([]string, len(docs))
+	for i, d := range docs {
+		numbers[i] = d.Number
+	}
+	return numbers, nil
+}
+
 var _ tax.Registrar = recordsRegistrar{}
 
 // financeRegistrar gives GAZD IRAT's registration of incoming invoices.

@@ -26,6 +26,9 @@ type Registrar interface {
 	// decisions); the numbers come back in the same order. A refusal
 	// writes nothing.
 	RegisterOutgoingMany(ctx context.Context, tx bun.Tx, book string, items []RegistrationItem, by string) (numbers []string, err error)
+	// RegisterIncomingMany is its twin for documents that arrived (a
+	// chunk of returns forwarded by NAV).
+	RegisterIncomingMany(ctx context.Context, tx bun.Tx, book string, items []RegistrationItem, by string) (numbers []string, err error)
 }
 
 // RegistrationItem is one document of RegisterOutgoingMany.

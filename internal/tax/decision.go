@@ -2,11 +2,13 @@ package tax
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/google/uuid"
@@ -330,36 +332,67 @@ func (r *Renderer) renderIDs(ctx context.Context, t db.TenantID, issuer string, 
 	if err != nil {
 		return err
 	}
+	// The files store flushes every file to disk: a worker that waited
+	// for each would leave its core idle, so the PDFs are stored by a few
+	// goroutines while the worker renders the next ones.
 	keys := make(map[uuid.UUID]string, len(views))
-	var buf bytes.Buffer
+	var (
+		mu       sync.Mutex
+		storeErr error
+		stores   sync.WaitGroup
+	)
+	slots := make(chan struct{}, renderStorers)
 	for _, v := range views {
 		v.Issuer = issuer
-		buf.Reset()
+		var buf bytes.Buffer
 		if err := v.PDF(&buf); err != nil {
+			stores.Wait()
 			return fmt.Errorf("decision %s: %w", v.Number, err)
 		}
-		b, err := r.Files.Put(ctx, t, bytes.NewReader(buf.Bytes()), files.DefaultMaxBytes)
-		if err != nil {
-			return err
-		}
-		keys[v.ID] = b.SHA256
+		slots <- struct{}{}
+		stores.Add(1)
+		go func(id uuid.UUID, b []byte) {
+			defer func() { <-slots; stores.Done() }()
+			blob, err := r.Files.Put(ctx, t, bytes.NewReader(b), files.DefaultMaxBytes)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				storeErr = cmp.Or(storeErr, err)
+				return
+			}
+			keys[id] = blob.SHA256
+		}(v.ID, buf.Bytes())
+	}
+	stores.Wait()
+	if storeErr != nil {
+		return storeErr
+	}
+	if len(keys) == 0 {
+		return nil
 	}
 	// The file is noted on the decision: technical bookkeeping, not a
-	// change of the decision (its content is fixed by its lines).
+	// change of the decision (its content is fixed by its lines). One
+	// statement for the chunk keeps the write transaction short.
 	return r.DB.InTenant(ctx, t, func(ctx context.Context, tx bun.Tx) error {
 		ids := make([]uuid.UUID, 0, len(keys))
 		for id := range keys {
 			ids = append(ids, id)
 		}
 		sort.Slice(ids, func(i, j int) bool { return ids[i].String() < ids[j].String() })
+		args := make([]any, 0, 2*len(ids))
 		for _, id := range ids {
-			if _, err := tx.NewUpdate().Model((*Decision)(nil)).Set("file_key = ?", keys[id]).Where("id = ?", id).Exec(ctx); err != nil {
-				return err
-			}
+			args = append(args, id, keys[id])
 		}
-		return nil
+		_, err := tx.NewUpdate().Model((*Decision)(nil)).
+			Set("file_key = CASE id "+strings.Repeat("WHEN ? THEN ? ", len(ids))+"END", args...).
+			Where("id IN (?)", bun.In(ids)).Exec(ctx)
+		return err
 	})
 }
+
+// renderStorers is how many PDFs of one worker are being written to the
+// files store at a time.
+const renderStorers = 4
 
 // DecisionPDF returns the decision's PDF: the stored one, or one made
 // now when the background rendering has not reached it.

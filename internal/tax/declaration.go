@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
 	"github.com/openasp-hu/asp/internal/tax/caps"
 )
@@ -522,25 +523,66 @@ func KindName(kind string) string { return kindNames[kind] }
 // error leaves nothing behind once the caller rolls back. A declaration
 // correcting an earlier one posts only the difference of each line.
 func (s *Service) FileDeclaration(ctx context.Context, tx bun.Tx, reg Registrar, in DeclarationInput, by string) (Declaration, error) {
-	if reg == nil {
-		return Declaration{}, problem("no_records", "", "A bevallás iktatásához az iratkezelés (IRAT) szükséges, de nincs bekötve.", "Filing a declaration needs the records module (IRAT) to register it, and it is not connected.")
-	}
-	if _, ok := kindTaxType[in.Kind]; !ok {
-		return Declaration{}, problem("bad_kind", "kind", "Válassza ki a bevallás fajtáját.", "Choose the kind of declaration.")
-	}
-	if in.Source != SourceClerk && in.Source != SourceAPI && in.Source != SourceNAVImport {
-		return Declaration{}, problem("bad_source", "source", "Ismeretlen forrás.", "Unknown source.")
-	}
-	in.Reason = strings.TrimSpace(in.Reason)
-	if len(in.Reason) > 1000 || len(in.ExternalID) > 100 {
-		return Declaration{}, problem("too_long", "reason", "Az indoklás legfeljebb 1000 karakter.", "The reason is at most 1000 characters.")
-	}
-	tp, err := taxpayerByID(ctx, tx, in.TaxpayerID)
+	p, err := s.prepareDeclaration(ctx, tx, reg, in, nil, by)
 	if err != nil {
 		return Declaration{}, err
 	}
+	number, err := reg.RegisterIncoming(ctx, tx, DeclarationBook, p.subject, p.partner, by)
+	if err != nil {
+		return Declaration{}, err
+	}
+	evs, err := s.writeDeclaration(ctx, tx, &p, number, by)
+	if err != nil {
+		return Declaration{}, err
+	}
+	t, _ := db.TenantFrom(ctx)
+	if _, err := audit.AppendMany(ctx, tx, t, evs, p.now); err != nil {
+		return Declaration{}, err
+	}
+	return p.d, nil
+}
+
+// declarationPlan is a declaration checked and worked out, with what
+// filing it will write, but nothing written yet: the HIPA import checks a
+// chunk of returns this way, then registers and writes the good ones
+// together.
+type declarationPlan struct {
+	d                Declaration // without its number until written
+	tp               Taxpayer
+	old              *Declaration // the declaration it corrects
+	reason           string
+	charges          []Charge
+	postings         []PostingInput // checked; Reference is the number
+	postingOf        []int          // the charge each posting is for
+	subject, partner string         // of the IRAT registration
+	now              time.Time
+}
+
+// prepareDeclaration does every check of FileDeclaration and reads what
+// filing needs, writing nothing. tp, when given, is the taxpayer (perhaps
+// one about to be recorded by the same import); otherwise it is read.
+func (s *Service) prepareDeclaration(ctx context.Context, tx bun.Tx, reg Registrar, in DeclarationInput, tp *Taxpayer, by string) (declarationPlan, error) {
+	if reg == nil {
+		return declarationPlan{}, problem("no_records", "", "A bevallás iktatásához az iratkezelés (IRAT) szükséges, de nincs bekötve.", "Filing a declaration needs the records module (IRAT) to register it, and it is not connected.")
+	}
+	if _, ok := kindTaxType[in.Kind]; !ok {
+		return declarationPlan{}, problem("bad_kind", "kind", "Válassza ki a bevallás fajtáját.", "Choose the kind of declaration.")
+	}
+	if in.Source != SourceClerk && in.Source != SourceAPI && in.Source != SourceNAVImport {
+		return declarationPlan{}, problem("bad_source", "source", "Ismeretlen forrás.", "Unknown source.")
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	if len(in.Reason) > 1000 || len(in.ExternalID) > 100 {
+		return declarationPlan{}, problem("too_long", "reason", "Az indoklás legfeljebb 1000 karakter.", "The reason is at most 1000 characters.")
+	}
 	if tp == nil {
-		return Declaration{}, errNoTaxpayer
+		var err error
+		if tp, err = taxpayerByID(ctx, tx, in.TaxpayerID); err != nil {
+			return declarationPlan{}, err
+		}
+		if tp == nil {
+			return declarationPlan{}, errNoTaxpayer
+		}
 	}
 	if in.KSH == "" {
 		t, _ := db.TenantFrom(ctx)
@@ -548,12 +590,12 @@ func (s *Service) FileDeclaration(ctx context.Context, tx bun.Tx, reg Registrar,
 	}
 	c, err := s.compute(ctx, tx, &in)
 	if err != nil {
-		return Declaration{}, err
+		return declarationPlan{}, err
 	}
 	// The declaration in force for the same period, if any.
 	var prev []Declaration
 	if err := tx.NewSelect().Model(&prev).Where("taxpayer_id = ? AND kind = ? AND period = ? AND status = 'filed'", tp.ID, in.Kind, c.period).Scan(ctx); err != nil {
-		return Declaration{}, fmt.Errorf("declarations in force: %w", err)
+		return declarationPlan{}, fmt.Errorf("declarations in force: %w", err)
 	}
 	var old *Declaration
 	if len(prev) > 0 {
@@ -561,62 +603,47 @@ func (s *Service) FileDeclaration(ctx context.Context, tx bun.Tx, reg Registrar,
 	}
 	switch {
 	case in.Corrects == nil && old != nil:
-		return Declaration{}, problem("already_filed", "corrects", "Erre az időszakra már van bevallás (%s); a módosításhoz adjon be helyesbítő bevallást, amely azt javítja.",
+		return declarationPlan{}, problem("already_filed", "corrects", "Erre az időszakra már van bevallás (%s); a módosításhoz adjon be helyesbítő bevallást, amely azt javítja.",
 			"There already is a declaration for this period (%s); to change it, file a correcting declaration that names it.", or(old.Number, old.ID.String()))
 	case in.Corrects != nil && (old == nil || old.ID != *in.Corrects):
-		return Declaration{}, problem("bad_corrects", "corrects", "A javított bevallás nem ennek az adózónak erre az időszakra hatályos bevallása.",
+		return declarationPlan{}, problem("bad_corrects", "corrects", "A javított bevallás nem ennek az adózónak erre az időszakra hatályos bevallása.",
 			"The declaration to correct is not this taxpayer's declaration in force for this period.")
 	case in.Corrects != nil && in.Reason == "":
-		return Declaration{}, problem("no_reason", "reason", "Írja le, mit javít a bevallás.", "Say what the declaration corrects.")
+		return declarationPlan{}, problem("no_reason", "reason", "Írja le, mit javít a bevallás.", "Say what the declaration corrects.")
 	}
 	raw, err := json.Marshal(in.Figures)
 	if err != nil {
-		return Declaration{}, err
+		return declarationPlan{}, err
 	}
 	now := s.now().UTC()
-	d := Declaration{ID: uuid.Must(uuid.NewV7()), Kind: in.Kind, TaxpayerID: tp.ID, TaxType: string(kindTaxType[in.Kind]), TaxYear: c.year,
+	p := declarationPlan{tp: *tp, old: old, reason: in.Reason, charges: c.charges, now: now}
+	p.d = Declaration{ID: uuid.Must(uuid.NewV7()), Kind: in.Kind, TaxpayerID: tp.ID, TaxType: string(kindTaxType[in.Kind]), TaxYear: c.year,
 		Period: c.period, From: c.from, To: c.to, FiguresRaw: string(raw), Base: c.base, Tax: c.tax, Source: in.Source,
 		Status: StatusFiled, Corrects: in.Corrects, Reason: in.Reason, ExternalID: strings.TrimSpace(in.ExternalID), FiledAt: now, FiledBy: by}
-	subject := KindName(in.Kind) + ", " + c.period
+	p.subject = KindName(in.Kind) + ", " + c.period
 	if old != nil {
-		subject = "Helyesbítő " + strings.ToLower(subject[:1]) + subject[1:]
+		p.subject = "Helyesbítő " + strings.ToLower(p.subject[:1]) + p.subject[1:]
 	}
-	if d.Number, err = reg.RegisterIncoming(ctx, tx, DeclarationBook, subject, tp.Name+" ("+tp.TaxID+")", by); err != nil {
-		return Declaration{}, err
-	}
+	p.partner = tp.Name + " (" + tp.TaxID + ")"
 	// The lines charged before, to post only the differences.
 	before := map[string]hu.Forint{}
 	if old != nil {
 		var olds []Charge
 		if err := tx.NewSelect().Model(&olds).Where("declaration_id = ?", old.ID).Scan(ctx); err != nil {
-			return Declaration{}, fmt.Errorf("charges of %s: %w", old.ID, err)
+			return declarationPlan{}, fmt.Errorf("charges of %s: %w", old.ID, err)
 		}
 		for _, o := range olds {
 			before[o.Line] = o.Amount
 		}
-		if _, err := tx.NewUpdate().Model((*Declaration)(nil)).Set("status = ?", StatusCorrected).Where("id = ?", old.ID).Exec(ctx); err != nil {
-			return Declaration{}, fmt.Errorf("mark corrected: %w", err)
-		}
 	}
-	if _, err := tx.NewInsert().Model(&d).Exec(ctx); err != nil {
-		if db.IsUniqueViolation(err) && d.ExternalID != "" {
-			return Declaration{}, problem("already_imported", "", "Ez a bevallás (%s) már szerepel.", "This return (%s) is already recorded.", d.ExternalID)
-		}
-		if db.IsUniqueViolation(err) { // filed at the same moment by someone else
-			return Declaration{}, problem("already_filed", "corrects", "Erre az időszakra közben bevallást rögzítettek; a módosításhoz adjon be helyesbítő bevallást.",
-				"A declaration for this period was filed meanwhile; to change it, file a correcting declaration.")
-		}
-		return Declaration{}, fmt.Errorf("insert declaration: %w", err)
-	}
-	for i := range c.charges {
-		ch := &c.charges[i]
-		ch.DeclarationID = d.ID
+	for i := range p.charges {
+		ch := &p.charges[i]
 		diff := ch.Amount - before[ch.Line]
 		if diff == 0 {
 			continue
 		}
 		pin := PostingInput{TaxpayerID: tp.ID, TaxType: ch.TaxType, Side: Debit, Amount: diff, On: ch.Due, TaxYear: ch.TaxYear,
-			Kind: "declaration", Reference: d.Number, Note: KindName(d.Kind) + " " + d.Period + " (" + ch.Line + ")"}
+			Kind: "declaration", Note: KindName(p.d.Kind) + " " + p.d.Period + " (" + ch.Line + ")"}
 		if diff < 0 {
 			// Less than before (or advances above the tax): a credit
 			// with its reason, never a negative debit.
@@ -625,23 +652,65 @@ func (s *Service) FileDeclaration(ctx context.Context, tx bun.Tx, reg Registrar,
 				pin.Note += ": " + in.Reason
 			}
 		}
-		p, err := s.Post(ctx, tx, pin, by)
-		if err != nil {
-			return Declaration{}, err
+		// Checked now (the reference, the iktatószám, comes later), so that
+		// a refusal comes before anything is registered or written.
+		if pin, err = s.checkPosting(pin); err != nil {
+			return declarationPlan{}, err
 		}
-		ch.PostingID = &p.ID
+		p.postings = append(p.postings, pin)
+		p.postingOf = append(p.postingOf, i)
 	}
-	if len(c.charges) > 0 {
-		if _, err := tx.NewInsert().Model(&c.charges).Exec(ctx); err != nil {
-			return Declaration{}, fmt.Errorf("insert charges: %w", err)
+	return p, nil
+}
+
+// writeDeclaration writes a prepared declaration under its iktatószám and
+// returns the audit events to record with it (the postings', then the
+// declaration's).
+func (s *Service) writeDeclaration(ctx context.Context, tx bun.Tx, p *declarationPlan, number, by string) ([]audit.Event, error) {
+	p.d.Number = number
+	if p.old != nil {
+		if _, err := tx.NewUpdate().Model((*Declaration)(nil)).Set("status = ?", StatusCorrected).Where("id = ?", p.old.ID).Exec(ctx); err != nil {
+			return nil, fmt.Errorf("mark corrected: %w", err)
 		}
 	}
-	detail := map[string]any{"kind": d.Kind, "taxpayer": tp.TaxID, "period": d.Period, "tax": int64(d.Tax), "number": d.Number, "source": d.Source, "by": by}
-	if old != nil {
-		detail["corrects"] = old.ID.String()
-		detail["reason"] = in.Reason
+	if _, err := tx.NewInsert().Model(&p.d).Exec(ctx); err != nil {
+		if db.IsUniqueViolation(err) && p.d.ExternalID != "" {
+			return nil, problem("already_imported", "", "Ez a bevallás (%s) már szerepel.", "This return (%s) is already recorded.", p.d.ExternalID)
+		}
+		if db.IsUniqueViolation(err) { // filed at the same moment by someone else
+			return nil, problem("already_filed", "corrects", "Erre az időszakra közben bevallást rögzítettek; a módosításhoz adjon be helyesbítő bevallást.",
+				"A declaration for this period was filed meanwhile; to change it, file a correcting declaration.")
+		}
+		return nil, fmt.Errorf("insert declaration: %w", err)
 	}
-	return d, appendAudit(ctx, tx, "tax.declaration_file", "declaration", d.ID.String(), detail, now)
+	evs := make([]audit.Event, 0, len(p.postings)+1)
+	if len(p.postings) > 0 {
+		ps := make([]Posting, len(p.postings))
+		for i, pin := range p.postings {
+			pin.Reference = number
+			ps[i] = newPosting(pin, by, p.now)
+			p.charges[p.postingOf[i]].PostingID = &ps[i].ID
+			evs = append(evs, audit.Event{Action: "tax.post", ObjectType: "posting", ObjectID: ps[i].ID.String(), Result: audit.ResultOK,
+				Detail: postingDetail(ps[i], p.tp.TaxID, by)})
+		}
+		if _, err := tx.NewInsert().Model(&ps).Exec(ctx); err != nil {
+			return nil, fmt.Errorf("insert posting: %w", err)
+		}
+	}
+	for i := range p.charges {
+		p.charges[i].DeclarationID = p.d.ID
+	}
+	if len(p.charges) > 0 {
+		if _, err := tx.NewInsert().Model(&p.charges).Exec(ctx); err != nil {
+			return nil, fmt.Errorf("insert charges: %w", err)
+		}
+	}
+	detail := map[string]any{"kind": p.d.Kind, "taxpayer": p.tp.TaxID, "period": p.d.Period, "tax": int64(p.d.Tax), "number": p.d.Number, "source": p.d.Source, "by": by}
+	if p.old != nil {
+		detail["corrects"] = p.old.ID.String()
+		detail["reason"] = p.reason
+	}
+	return append(evs, audit.Event{Action: "tax.declaration_file", ObjectType: "declaration", ObjectID: p.d.ID.String(), Result: audit.ResultOK, Detail: detail}), nil
 }
 
 var errNoDeclaration = problem("no_declaration", "", "Nincs ilyen bevallás.", "There is no such declaration.")

@@ -11,8 +11,10 @@ import (
 	"strings"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
 )
 
@@ -226,9 +228,8 @@ type HIPAImportResult struct {
 
 // ImportHIPA takes this municipality's share of each return in the file
 // (ksh is the tenant's code). Each return is checked whole (its base, the
-// shares adding up to it, this municipality's tax at its own rate) and
-// written in its own savepoint: a rejected one leaves nothing, the others
-// stand. Re-importing a return (same identifier) changes nothing; a later
+// shares adding up to it, this municipality's tax at its own rate) before
+// anything is written: a rejected one leaves nothing, the others stand. Re-importing a return (same identifier) changes nothing; a later
 // return for the same taxpayer and year corrects the one in force.
 func (s *Service) ImportHIPA(ctx context.Context, tx bun.Tx, reg Registrar, returns []HIPAReturn, by string) (HIPAImportResult, error) {
 	res := HIPAImportResult{Returns: len(returns)}
@@ -273,12 +274,36 @@ func (s *Service) ImportHIPAInChunks(ctx context.Context, d *db.DB, t db.TenantI
 	return res, nil
 }
 
+// importHIPA checks the returns one by one and writes the good ones in
+// bulk: their new taxpayers in one insert, their IRAT registrations in one
+// RegisterIncomingMany, their audit entries in one AppendMany. So a chunk
+// moves the book's counter and the audit chain head once, not once a
+// return (on PostgreSQL those rows' versions piled up). Every check comes
+// before anything is written, so a rejected return leaves nothing and
+// stops nothing else; only a failure of the database or an IRAT refusal
+// (no open book) stops the chunk.
 func (s *Service) importHIPA(ctx context.Context, tx bun.Tx, reg Registrar, returns []HIPAReturn, by string, inFile map[string]bool, res *HIPAImportResult) error {
 	t, _ := db.TenantFrom(ctx)
 	ksh := string(t)
 	reject := func(r HIPAReturn, p *Problem) {
 		res.Rejected = append(res.Rejected, RejectedReturn{Index: r.Index, ID: r.ID, HU: p.HU, EN: p.EN})
 	}
+	if tx.Dialect().Name() == dialect.PG {
+		// PostgreSQL checks each foreign key with a plan it keeps for the
+		// session; made while a municipality's first import had just begun
+		// filling the tables, it scans them whole, and every later check
+		// took longer (the import grew with the square of the file). Plans
+		// made afresh for each check use the primary keys.
+		if _, err := tx.ExecContext(ctx, "SET LOCAL plan_cache_mode = force_custom_plan"); err != nil {
+			return err
+		}
+	}
+	known, err := hipaKnownIDs(ctx, tx, returns)
+	if err != nil {
+		return err
+	}
+	var evs []audit.Event
+	b := hipaBatch{taxIDs: map[string]bool{}}
 	for _, r := range returns {
 		if r.Problem != nil {
 			reject(r, r.Problem)
@@ -297,62 +322,155 @@ func (s *Service) importHIPA(ctx context.Context, tx bun.Tx, reg Registrar, retu
 			res.OtherPlaces++
 			continue
 		}
-		var known []Declaration
-		if err := tx.NewSelect().Model(&known).Column("id").Where("external_id = ? AND external_id <> ''", r.ID).Limit(1).Scan(ctx); err != nil {
-			return err
-		}
-		if len(known) > 0 {
+		if known[r.ID] {
 			res.Unchanged++
 			continue
 		}
-		var corrected, newTaxpayer bool
-		err := tx.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			tp, err := taxpayerByTaxID(ctx, tx, r.TaxID)
-			if errors.Is(err, errUnknownTaxID) {
-				var created Taxpayer
-				if created, err = s.RegisterTaxpayer(ctx, tx, TaxpayerInput{TaxID: r.TaxID, Name: r.Name, Address: r.Address}, by); err != nil {
-					return err
-				}
-				tp, newTaxpayer = &created, true
-			}
-			if err != nil {
+		// A second return of a taxpayer waiting in the batch (a new one, or
+		// one whose declaration it may correct) is checked against the
+		// batch written.
+		if b.taxIDs[r.TaxID] {
+			if err := s.writeHIPABatch(ctx, tx, reg, &b, by, &evs, res); err != nil {
 				return err
 			}
-			in := DeclarationInput{Kind: KindHIPAAnnual, TaxpayerID: tp.ID, Period: strconv.Itoa(r.Year), Figures: r.Figures, Source: SourceNAVImport,
-				ExternalID: r.ID, KSH: ksh}
-			in.Figures.Advances = r.Advances[ksh]
-			var prev []Declaration
-			if err := tx.NewSelect().Model(&prev).Where("taxpayer_id = ? AND kind = ? AND period = ? AND status = 'filed'", tp.ID, KindHIPAAnnual, in.Period).
-				Limit(1).Scan(ctx); err != nil {
-				return err
-			}
-			if len(prev) > 0 {
-				in.Corrects, corrected = &prev[0].ID, true
-				in.Reason = "A NAV-tól továbbított későbbi bevallás (" + r.ID + ")"
-			}
-			_, err = s.FileDeclaration(ctx, tx, reg, in, by)
-			return err
-		})
+		}
+		item, err := s.prepareHIPAReturn(ctx, tx, reg, r, ksh, by)
 		var p *Problem
 		if errors.As(err, &p) {
 			reject(r, p)
 			continue
 		}
-		var refusal interface{ Message(string) string }
-		if errors.As(err, &refusal) { // IRAT's own refusal (e.g. no open book)
-			return err
-		}
 		if err != nil {
 			return err
 		}
+		b.items = append(b.items, item)
+		b.taxIDs[r.TaxID] = true
+	}
+	if err := s.writeHIPABatch(ctx, tx, reg, &b, by, &evs, res); err != nil {
+		return err
+	}
+	evs = append(evs, audit.Event{Action: "tax.hipa_import", ObjectType: "declaration", Result: audit.ResultOK, Detail: map[string]any{"returns": len(returns),
+		"imported": res.Imported, "corrections": res.Corrections, "unchanged": res.Unchanged, "other_places": res.OtherPlaces, "rejected": len(res.Rejected), "by": by}})
+	_, err = audit.AppendMany(ctx, tx, t, evs, s.now())
+	return err
+}
+
+// hipaKnownIDs are the identifiers of the returns already imported, in
+// one query for the chunk.
+func hipaKnownIDs(ctx context.Context, tx bun.Tx, returns []HIPAReturn) (map[string]bool, error) {
+	ids := make([]string, 0, len(returns))
+	for _, r := range returns {
+		if r.Problem == nil && r.ID != "" {
+			ids = append(ids, r.ID)
+		}
+	}
+	known := map[string]bool{}
+	if len(ids) == 0 {
+		return known, nil
+	}
+	var found []string
+	if err := tx.NewSelect().Model((*Declaration)(nil)).Column("external_id").Where("external_id IN (?) AND external_id <> ''", bun.In(ids)).Scan(ctx, &found); err != nil {
+		return nil, err
+	}
+	for _, id := range found {
+		known[id] = true
+	}
+	return known, nil
+}
+
+// hipaBatch is the checked returns of a chunk waiting to be written.
+type hipaBatch struct {
+	items  []hipaItem
+	taxIDs map[string]bool
+}
+
+type hipaItem struct {
+	plan      declarationPlan
+	newPayer  *Taxpayer // to record with the declaration
+	corrected bool
+}
+
+// prepareHIPAReturn checks a return as filing it would, writing nothing:
+// the taxpayer (recorded from the return if unknown) and the declaration
+// it makes, correcting the one in force for the year if there is one.
+func (s *Service) prepareHIPAReturn(ctx context.Context, tx bun.Tx, reg Registrar, r HIPAReturn, ksh, by string) (hipaItem, error) {
+	var it hipaItem
+	tp, err := taxpayerByTaxID(ctx, tx, r.TaxID)
+	if errors.Is(err, errUnknownTaxID) {
+		created, err := s.newTaxpayer(TaxpayerInput{TaxID: r.TaxID, Name: r.Name, Address: r.Address}, by)
+		if err != nil {
+			return it, err
+		}
+		tp, it.newPayer = &created, &created
+	} else if err != nil {
+		return it, err
+	}
+	in := DeclarationInput{Kind: KindHIPAAnnual, TaxpayerID: tp.ID, Period: strconv.Itoa(r.Year), Figures: r.Figures, Source: SourceNAVImport,
+		ExternalID: r.ID, KSH: ksh}
+	in.Figures.Advances = r.Advances[ksh]
+	if it.newPayer == nil {
+		var prev []Declaration
+		if err := tx.NewSelect().Model(&prev).Where("taxpayer_id = ? AND kind = ? AND period = ? AND status = 'filed'", tp.ID, KindHIPAAnnual, in.Period).
+			Limit(1).Scan(ctx); err != nil {
+			return it, err
+		}
+		if len(prev) > 0 {
+			in.Corrects, it.corrected = &prev[0].ID, true
+			in.Reason = "A NAV-tól továbbított későbbi bevallás (" + r.ID + ")"
+		}
+	}
+	it.plan, err = s.prepareDeclaration(ctx, tx, reg, in, tp, by)
+	return it, err
+}
+
+// writeHIPABatch writes the batch's returns: new taxpayers, then one
+// registration of all the declarations, then the declarations with their
+// postings; their audit events are added to evs.
+func (s *Service) writeHIPABatch(ctx context.Context, tx bun.Tx, reg Registrar, b *hipaBatch, by string, evs *[]audit.Event, res *HIPAImportResult) error {
+	if len(b.items) == 0 {
+		return nil
+	}
+	var payers []Taxpayer
+	for _, it := range b.items {
+		if it.newPayer != nil {
+			payers = append(payers, *it.newPayer)
+		}
+	}
+	if len(payers) > 0 {
+		if _, err := tx.NewInsert().Model(&payers).Exec(ctx); err != nil {
+			return fmt.Errorf("insert taxpayers: %w", err)
+		}
+		for _, tp := range payers {
+			*evs = append(*evs, audit.Event{Action: "tax.taxpayer_create", ObjectType: "taxpayer", ObjectID: tp.ID.String(), Result: audit.ResultOK, Detail: taxpayerCreated(tp, by)})
+		}
+	}
+	items := make([]RegistrationItem, len(b.items))
+	for i, it := range b.items {
+		items[i] = RegistrationItem{Subject: it.plan.subject, Partner: it.plan.partner}
+	}
+	numbers, err := reg.RegisterIncomingMany(ctx, tx, DeclarationBook, items, by)
+	if err != nil {
+		return err
+	}
+	if len(numbers) != len(items) {
+		return fmt.Errorf("IRAT registered %d of %d returns", len(numbers), len(items))
+	}
+	for i := range b.items {
+		it := &b.items[i]
+		written, err := s.writeDeclaration(ctx, tx, &it.plan, numbers[i], by)
+		if err != nil {
+			return err
+		}
+		*evs = append(*evs, written...)
 		res.Imported++
-		if corrected {
+		if it.corrected {
 			res.Corrections++
 		}
-		if newTaxpayer {
+		if it.newPayer != nil {
 			res.NewTaxpayers++
 		}
 	}
-	return appendAudit(ctx, tx, "tax.hipa_import", "declaration", "", map[string]any{"returns": len(returns), "imported": res.Imported,
-		"corrections": res.Corrections, "unchanged": res.Unchanged, "other_places": res.OtherPlaces, "rejected": len(res.Rejected), "by": by}, s.now())
+	b.items = b.items[:0]
+	clear(b.taxIDs)
+	return nil
 }

@@ -17,6 +17,8 @@ type fakeRegistrar struct {
 	refuse   bool
 	items    []tax.RegistrationItem
 	subjects []string // of every document registered, in order
+
+	incomingMany int // calls of RegisterIncomingMany
 }
 
 func (f *fakeRegistrar) RegisterOutgoing(ctx context.Context, tx bun.Tx, book, subject, partner, by string) (string, error) {
@@ -42,5 +44,18 @@ func (f *fakeRegistrar) RegisterOutgoingMany(ctx context.Context, tx bun.Tx, boo
 		out[i] = n
 	}
 	f.items = append(f.items, items...)
+	return out, nil
+}
+
+func (f *fakeRegistrar) RegisterIncomingMany(ctx context.Context, tx bun.Tx, book string, items []tax.RegistrationItem, by string) ([]string, error) {
+	f.incomingMany++
+	out := make([]string, len(items))
+	for i := range items {
+		n, err := f.RegisterIncoming(ctx, tx, book, items[i].Subject, items[i].Partner, by)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
 	return out, nil
 }

@@ -296,6 +296,10 @@ func (r *certRegistrar) RegisterOutgoingMany(ctx context.Context, tx bun.Tx, boo
 	return nil, errors.New("not used")
 }
 
+func (r *certRegistrar) RegisterIncomingMany(ctx context.Context, tx bun.Tx, book string, items []tax.RegistrationItem, by string) ([]string, error) {
+	return nil, errors.New("not used")
+}
+
 // A value certificate: refusals write nothing; the debts are those of the
 // property taxes only; a refusal of the records module leaves no record.
 func TestValueCertificate(t *testing.T) {

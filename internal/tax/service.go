@@ -64,6 +64,25 @@ type TaxpayerInput struct {
 // RegisterTaxpayer records a taxpayer; the kind follows from the
 // identifier: ten digits are an adóazonosító jel, 8-1-2 an adószám.
 func (s *Service) RegisterTaxpayer(ctx context.Context, tx bun.Tx, in TaxpayerInput, by string) (Taxpayer, error) {
+	tp, err := s.newTaxpayer(in, by)
+	if err != nil {
+		return Taxpayer{}, err
+	}
+	if _, err := tx.NewInsert().Model(&tp).Exec(ctx); err != nil {
+		if db.IsUniqueViolation(err) {
+			return Taxpayer{}, problem("taxpayer_exists", "tax_id", "Ezzel az azonosítóval már van adózó: %s.", "A taxpayer with this identifier already exists: %s.", tp.TaxID)
+		}
+		return Taxpayer{}, fmt.Errorf("insert taxpayer: %w", err)
+	}
+	return tp, appendAudit(ctx, tx, "tax.taxpayer_create", "taxpayer", tp.ID.String(), taxpayerCreated(tp, by), s.now())
+}
+
+func taxpayerCreated(tp Taxpayer, by string) map[string]any {
+	return map[string]any{"kind": tp.Kind, "tax_id": tp.TaxID, "name": tp.Name, "by": by}
+}
+
+// newTaxpayer checks a new taxpayer and makes its record, not yet written.
+func (s *Service) newTaxpayer(in TaxpayerInput, by string) (Taxpayer, error) {
 	in.Name, in.Address = strings.TrimSpace(in.Name), strings.TrimSpace(in.Address)
 	tp := Taxpayer{ID: uuid.Must(uuid.NewV7()), Name: in.Name, Address: in.Address, CreatedAt: s.now().UTC(), CreatedBy: by}
 	if id, err := hu.ParseTaxID(in.TaxID); err == nil {
@@ -81,13 +100,7 @@ func (s *Service) RegisterTaxpayer(ctx context.Context, tx bun.Tx, in TaxpayerIn
 	if len(tp.Address) > 500 {
 		return Taxpayer{}, problem("bad_address", "address", "A cím legfeljebb 500 karakter.", "The address is at most 500 characters.")
 	}
-	if _, err := tx.NewInsert().Model(&tp).Exec(ctx); err != nil {
-		if db.IsUniqueViolation(err) {
-			return Taxpayer{}, problem("taxpayer_exists", "tax_id", "Ezzel az azonosítóval már van adózó: %s.", "A taxpayer with this identifier already exists: %s.", tp.TaxID)
-		}
-		return Taxpayer{}, fmt.Errorf("insert taxpayer: %w", err)
-	}
-	return tp, appendAudit(ctx, tx, "tax.taxpayer_create", "taxpayer", tp.ID.String(), map[string]any{"kind": tp.Kind, "tax_id": tp.TaxID, "name": tp.Name, "by": by}, s.now())
+	return tp, nil
 }
 
 // Tax types a posting may go to besides the local taxes of the
