@@ -47,8 +47,11 @@ var chart = []Account{
 	{"0522", "Bevételi előirányzat módosításai"},
 	{"0523", "Bevételi követelések (előírás)"},
 	{"0524", "Bevételek teljesítése"},
+	{"111", "Vagyoni értékű jogok"}, {"112", "Szellemi termékek"}, {"118", "Immateriális javak terven felüli értékcsökkenése"}, {"119", "Immateriális javak terv szerinti értékcsökkenése"}, // assets (asset.go)
 	{"121", "Ingatlanok és kapcsolódó vagyoni értékű jogok"},
+	{"128", "Ingatlanok és kapcsolódó vagyoni értékű jogok terven felüli értékcsökkenése"}, {"129", "Ingatlanok és kapcsolódó vagyoni értékű jogok terv szerinti értékcsökkenése"}, // assets (asset.go)
 	{"131", "Gépek, berendezések, felszerelések, járművek"},
+	{"138", "Gépek, berendezések, felszerelések, járművek terven felüli értékcsökkenése"}, {"139", "Gépek, berendezések, felszerelések, járművek terv szerinti értékcsökkenése"}, // assets (asset.go)
 	{"151", "Befejezetlen beruházások"},
 	{"321", "Forintpénztár"},
 	{"331", "Forintszámlák"},
@@ -148,6 +151,7 @@ var Rules = []Rule{
 	{Event: EvPayment, Side: 'K', Pairs: []Pair{{Financial, "421{g}", "{cash}", ""}, {Budget, "0514", "001", ""}, {Budget, "001", "0513", "commitment"}}, HU: "Kifizetés", EN: "Payment"},
 	{Event: EvRevenueAssessed, Side: 'B', Pairs: []Pair{{Financial, "351{g}", "{income}", ""}, {Budget, "0523", "001", ""}}, HU: "Bevétel előírása (követelés)", EN: "Revenue assessed (receivable)"},
 	{Event: EvRevenueCollected, Side: 'B', Pairs: []Pair{{Financial, "{cash}", "351{g}", ""}, {Budget, "001", "0524", ""}, {Budget, "001", "0523", ""}}, HU: "Bevétel beszedése", EN: "Revenue collected"},
+	assetRules[0], assetRules[1], assetRules[2], assetRules[3], assetRules[4], assetRules[5], // fixed assets (asset.go)
 }
 
 // RuleFor finds the rule of an event for a rovat's side.
@@ -194,6 +198,7 @@ type Event struct {
 	Text       string
 	// Accounts filling the rule's placeholders.
 	Cost, Income, Cash string
+	Accounts           map[string]string // further placeholders ({asset}, {accdep}, … of asset.go)
 }
 
 // Entry is a journal entry: the pairs of one event.
@@ -308,6 +313,9 @@ func (s *Service) build(e Entity, ev Event, by string, now time.Time) (Entry, *P
 				acct = "331"
 			}
 		default:
+			if a, ok := ev.Accounts[acct]; ok {
+				acct = a
+			}
 			acct = strings.ReplaceAll(acct, "{g}", ev.Rovat[1:2])
 		}
 		if _, ok := AccountByCode(acct); !ok {
