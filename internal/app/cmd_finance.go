@@ -18,6 +18,9 @@ func init() { extraCommands["finance"] = cmdFinance }
 // hledger/ledger journal format, for checking our books with another
 // program or handing them to an auditor.
 func cmdFinance(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == "depreciate" {
+		return cmdFinanceDepreciate(ctx, args[1:], out)
+	} // fixed assets (cmd_finance_assets.go)
 	if len(args) == 0 || args[0] != "export-journal" {
 		return usagef("finance: say export-journal")
 	}
