@@ -117,6 +117,7 @@ func TestTenantSeparationHarness(t *testing.T) {
 			"journal":     journalOfB,
 			"commitment":  commitmentOfB,
 			"performance": performanceOfB,
+			"asset":       assetOfB(t, a, entityOfB),
 		},
 		// Not the identifiers themselves: A sent them, and an error page may
 		// echo the path it was asked for.

@@ -281,32 +281,42 @@ type AssetInput struct {
 	Document  string `json:"document"`
 }
 
-// NextInventoryNo offers the number after the entity's highest one: the
-// trailing digits of the latest number counted up, its prefix and width
-// kept (LT-000041 → LT-000042); 000001 for the first.
+// NextInventoryNo offers the next number of the series last used: the
+// prefix of the latest registered number, the highest number with that
+// prefix counted up, its width kept (LT-000041 → LT-000042); 000001 for
+// the first.
 func NextInventoryNo(ctx context.Context, tx bun.IDB, entity uuid.UUID) (string, error) {
 	var nos []string
-	if err := tx.NewSelect().Model((*Asset)(nil)).Column("inventory_no").Where("entity_id = ?", entity).Scan(ctx, &nos); err != nil {
+	if err := tx.NewSelect().Model((*Asset)(nil)).Column("inventory_no").Where("entity_id = ?", entity).OrderExpr("created_at, id").Scan(ctx, &nos); err != nil {
 		return "", fmt.Errorf("inventory numbers: %w", err)
 	}
-	taken := map[string]bool{}
-	best, bestN, width := "", int64(-1), 6
-	for _, no := range nos {
-		taken[no] = true
+	split := func(no string) (string, int64, int, bool) {
 		i := len(no)
 		for i > 0 && no[i-1] >= '0' && no[i-1] <= '9' {
 			i--
 		}
 		if i == len(no) || len(no)-i > 15 {
-			continue
+			return "", 0, 0, false
 		}
 		n, _ := strconv.ParseInt(no[i:], 10, 64)
-		if n > bestN {
-			best, bestN, width = no[:i], n, len(no)-i
+		return no[:i], n, len(no) - i, true
+	}
+	prefix, width := "", 6
+	for _, no := range nos {
+		if p, _, w, ok := split(no); ok {
+			prefix, width = p, w
 		}
 	}
-	for n := bestN + 1; ; n++ {
-		s := best + fmt.Sprintf("%0*d", width, n)
+	taken := map[string]bool{}
+	best := int64(0)
+	for _, no := range nos {
+		taken[no] = true
+		if p, n, _, ok := split(no); ok && p == prefix && n > best {
+			best = n
+		}
+	}
+	for n := best + 1; ; n++ {
+		s := prefix + fmt.Sprintf("%0*d", width, n)
 		if !taken[s] {
 			return s, nil
 		}
