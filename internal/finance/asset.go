@@ -690,6 +690,11 @@ func (s *Service) Depreciate(ctx context.Context, tx bun.Tx, entity uuid.UUID, y
 	for i := 0; i < len(hist); i += 500 {
 		part := hist[i:min(i+500, len(hist))]
 		if _, err := tx.NewInsert().Model(&part).Exec(ctx); err != nil {
+			if db.IsUniqueViolation(err) {
+				// Another run of the same quarter committed first.
+				return AssetRun{}, problem("run_in_progress", "quarter", "Ezt a negyedévet közben egy másik futás már elszámolta; nézze meg újra.",
+					"Another run has just posted this quarter; look again.")
+			}
 			return AssetRun{}, fmt.Errorf("asset history: %w", err)
 		}
 	}

@@ -2,6 +2,7 @@ package finance_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/google/uuid"
@@ -346,4 +347,42 @@ func TestAssetBadInput(t *testing.T) {
 	}); code(err) != "no_asset" {
 		t.Fatalf("other tenant read the asset: %v", err)
 	}
+}
+
+// The quarterly run over 10,000 assets of one entity: preview (dry run)
+// and the posting run (10,000 entries, each 57 / 139).
+func BenchmarkAssetQuarterlyRun(b *testing.B) {
+	f := newFixture(b)
+	e := f.entity(orfu, "Orfű Község Önkormányzata", "066020")
+	const n = 10_000
+	err := f.in(orfu, func(ctx context.Context, tx bun.Tx) error {
+		for i := 0; i < n; i++ {
+			in := assetMachine(e.ID, fmt.Sprintf("B-%05d", i))
+			in.Gross = hu.Forint(300_000 + 1_000*i)
+			in.InUseOn = assetDate("2025-01-01").AddDays(i % 365)
+			if _, err := f.s.RegisterAsset(ctx, tx, in, "bench"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("preview", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if r, err := f.assetRun(orfu, e.ID, 2026, 1, true); err != nil || r.Assets != n {
+				b.Fatalf("%d assets, %v", r.Assets, err)
+			}
+		}
+	})
+	b.Run("post", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			// Each iteration a later quarter, so each posts 10,000 entries.
+			y, q := 2026+i/4, i%4+1
+			if r, err := f.assetRun(orfu, e.ID, y, q, false); err != nil || r.Assets != n {
+				b.Fatalf("%d-Q%d: %d assets, %v", y, q, r.Assets, err)
+			}
+		}
+	})
 }
