@@ -822,3 +822,54 @@ func (s *Service) Dispose(ctx context.Context, tx bun.Tx, id uuid.UUID, on hu.Da
 	return a, appendAudit(ctx, tx, "finance.asset_dispose", "asset", a.ID.String(), map[string]any{"on": on.String(), "kind": kind, "depreciation": int64(due),
 		"net": int64(net), "note": note, "by": by}, now)
 }
+
+// AssetParcel is what the register holds on one helyrajzi szám: the
+// real-estate assets in use on it and their gross and net values, for
+// the annual reconciliation with the property cadastre (§C.7: every
+// class 12 asset names a parcel, and per parcel the gross values add up
+// to the cadastre's bruttó érték).
+type AssetParcel struct {
+	HRSZ   string      `json:"hrsz"`
+	Assets []uuid.UUID `json:"assets"`
+	Gross  hu.Forint   `json:"gross"`
+	Net    hu.Forint   `json:"net"`
+}
+
+// AssetParcels lists the tenant's real-estate assets in use by parcel
+// (all entities: the cadastre is the municipality's), in parcel order.
+func AssetParcels(ctx context.Context, tx bun.IDB) ([]AssetParcel, error) {
+	var as []Asset
+	if err := tx.NewSelect().Model(&as).Where("state = ? AND hrsz <> ''", assetActive).OrderExpr("hrsz, inventory_no").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("real-estate assets: %w", err)
+	}
+	byEntity := map[uuid.UUID][]int{}
+	for i, a := range as {
+		byEntity[a.EntityID] = append(byEntity[a.EntityID], i)
+	}
+	for ent, idx := range byEntity {
+		part := make([]Asset, len(idx))
+		for k, i := range idx {
+			part[k] = as[i]
+		}
+		if err := loadAssetTotals(ctx, tx, ent, part); err != nil {
+			return nil, err
+		}
+		for k, i := range idx {
+			as[i] = part[k]
+		}
+	}
+	var out []AssetParcel
+	pos := map[string]int{}
+	for _, a := range as {
+		i, ok := pos[a.HRSZ]
+		if !ok {
+			i = len(out)
+			pos[a.HRSZ] = i
+			out = append(out, AssetParcel{HRSZ: a.HRSZ})
+		}
+		out[i].Assets = append(out[i].Assets, a.ID)
+		out[i].Gross += a.Gross
+		out[i].Net += a.Net()
+	}
+	return out, nil
+}

@@ -3,6 +3,8 @@ package finance_test
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/openasp-hu/asp/internal/finance"
 	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
 )
 
@@ -256,6 +259,19 @@ func TestAssetDisposal(t *testing.T) {
 	if len(hist) != 4 || hist[0].Kind != "acquisition" || hist[3].Kind != "disposal" || hist[3].Amount != 1_152_329 {
 		t.Fatalf("history %+v", hist)
 	}
+	// Registration, write-offs and disposal are audited on the asset.
+	var actions []string
+	f.d.InTenantRead(f.ctx, orfu, func(ctx context.Context, tx bun.Tx) error {
+		es, err := audit.List(ctx, tx, orfu, audit.Filter{ObjectID: a.ID.String(), Limit: 50})
+		for _, e := range es {
+			actions = append(actions, e.Action)
+		}
+		return err
+	})
+	slices.Sort(actions)
+	if strings.Join(actions, " ") != "finance.asset_dispose finance.asset_register" {
+		t.Fatalf("audit of the asset: %v", actions)
+	}
 }
 
 // A small-value asset (≤ 200,000 Ft) is written off when put into use,
@@ -325,6 +341,14 @@ func TestAssetBadInput(t *testing.T) {
 	if _, err := f.assetRegister(orfu, ok); err != nil {
 		t.Fatal(err)
 	}
+	// For the cadastre (§C.7): the land on 0123/4 and the building on 123/4.
+	f.d.InTenantRead(f.ctx, orfu, func(ctx context.Context, tx bun.Tx) error {
+		ps, err := finance.AssetParcels(ctx, tx)
+		if err != nil || len(ps) != 2 || ps[0].HRSZ != "0123/4" || ps[0].Gross != 5_000_000 || ps[1].HRSZ != "123/4" || ps[1].Gross != 80_000_000 {
+			t.Errorf("parcels %+v, %v", ps, err)
+		}
+		return nil
+	})
 	// Land is not depreciated; the building (2%) is.
 	r, err := f.assetRun(orfu, e.ID, 2026, 1, true)
 	if err != nil || r.Assets != 1 {
