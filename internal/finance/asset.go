@@ -47,6 +47,9 @@ var assetRules = []Rule{
 	{Event: EvAssetDisposalNet, Side: 'K', Pairs: []Pair{{Financial, "86", "{asset}", ""}}, HU: "Kivezetés: nettó érték", EN: "Disposal: net value out"},
 }
 
+// The asset rules join the one table the engine applies.
+func init() { Rules = append(Rules, assetRules...) }
+
 // AssetClass is a kind of asset with its accounts (Áhsz. 16. melléklet,
 // the groups §B.7 marks verified), the K6 rovat of its purchase and the
 // default annual rate. ⚠ The rates are the usual ones of a számviteli

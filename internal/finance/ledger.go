@@ -151,7 +151,6 @@ var Rules = []Rule{
 	{Event: EvPayment, Side: 'K', Pairs: []Pair{{Financial, "421{g}", "{cash}", ""}, {Budget, "0514", "001", ""}, {Budget, "001", "0513", "commitment"}}, HU: "Kifizetés", EN: "Payment"},
 	{Event: EvRevenueAssessed, Side: 'B', Pairs: []Pair{{Financial, "351{g}", "{income}", ""}, {Budget, "0523", "001", ""}}, HU: "Bevétel előírása (követelés)", EN: "Revenue assessed (receivable)"},
 	{Event: EvRevenueCollected, Side: 'B', Pairs: []Pair{{Financial, "{cash}", "351{g}", ""}, {Budget, "001", "0524", ""}, {Budget, "001", "0523", ""}}, HU: "Bevétel beszedése", EN: "Revenue collected"},
-	assetRules[0], assetRules[1], assetRules[2], assetRules[3], assetRules[4], assetRules[5], // fixed assets (asset.go)
 }
 
 // RuleFor finds the rule of an event for a rovat's side.
