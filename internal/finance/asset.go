@@ -626,7 +626,8 @@ func quarterEnd(year, q int) hu.Date {
 // asset in use gets what its plan owes through the quarter's last day,
 // one entry each (57 / accumulated depreciation), dated that day. A
 // re-run posts nothing: what is booked is subtracted, and the quarter is
-// kept per asset. dryRun computes the same without writing.
+// kept per asset. dryRun computes the same without writing; posting
+// waits for the quarter's last day.
 func (s *Service) Depreciate(ctx context.Context, tx bun.Tx, entity uuid.UUID, year, quarter int, dryRun bool, by string) (AssetRun, error) {
 	e, err := EntityByID(ctx, tx, entity)
 	if err != nil {
@@ -636,6 +637,12 @@ func (s *Service) Depreciate(ctx context.Context, tx bun.Tx, entity uuid.UUID, y
 		return AssetRun{}, problem("bad_quarter", "quarter", "Adja meg az évet és a negyedévet (1–4).", "Give the year and the quarter (1–4).")
 	}
 	end := quarterEnd(year, quarter)
+	// Posting ahead would book depreciation for days not yet passed; the
+	// preview may look ahead.
+	if today := hu.DateOf(s.now()); !dryRun && today.Before(end) {
+		return AssetRun{}, problem("quarter_not_over", "quarter", "A %d. %d. negyedév még nem telt el (utolsó napja %s); most csak előnézet kérhető.",
+			"Quarter %d/%d is not over yet (its last day is %s); only a preview can be run now.", year, quarter, end.String())
+	}
 	if closed, err := periodClosed(ctx, tx, e.ID, end.Year, int(end.Month)); err != nil {
 		return AssetRun{}, err
 	} else if closed {

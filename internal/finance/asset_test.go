@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"testing"
 
 	"github.com/google/uuid"
@@ -25,6 +26,14 @@ func assetDate(s string) hu.Date {
 }
 
 func assetBP(n int) *int { return &n }
+
+// assetFixture is the package fixture with the clock in January 2027, so
+// the quarters of 2026 are over and can be posted.
+func assetFixture(t testing.TB) *fixture {
+	f := newFixture(t)
+	f.s.Now = func() time.Time { return time.Date(2027, 1, 15, 9, 0, 0, 0, time.UTC) }
+	return f
+}
 
 func (f *fixture) assetRegister(tenant db.TenantID, in finance.AssetInput) (finance.Asset, error) {
 	var a finance.Asset
@@ -72,7 +81,7 @@ func assetMachine(entity uuid.UUID, no string) finance.AssetInput {
 // 174,000 × 141 / 365 = 67,216.4 → 67,216, so Q2 posts 67,216 − 23,836 =
 // 43,380. A re-run posts nothing.
 func TestAssetQuarterlyDepreciation(t *testing.T) {
-	f := newFixture(t)
+	f := assetFixture(t)
 	e := f.entity(orfu, "Orfű Község Önkormányzata", "066020")
 	a, err := f.assetRegister(orfu, assetMachine(e.ID, "LT-000041"))
 	if err != nil {
@@ -147,7 +156,7 @@ func (f *fixture) trialBalance(tenant db.TenantID, entity uuid.UUID, year int) m
 // more than the 900,000 that may be written off: the run of Q4 2025 posts
 // 900,000 and leaves the residual 100,000; nothing follows.
 func TestAssetResidualFloor(t *testing.T) {
-	f := newFixture(t)
+	f := assetFixture(t)
 	e := f.entity(orfu, "Orfű Község Önkormányzata", "066020")
 	in := finance.AssetInput{Entity: e.ID, InventoryNo: "1", Name: "Kisbusz", Class: "jarmu", Funkcio: "066020", InUseOn: assetDate("2024-01-01"),
 		Gross: 1_000_000, Residual: 100_000, RateBP: assetBP(6000)}
@@ -171,7 +180,7 @@ func TestAssetResidualFloor(t *testing.T) {
 // 23,836; a write-down of 1,150,000 on 15 April leaves 26,164, less than
 // Q2's planned 43,380, so Q2 posts 26,164 and the net value is 0.
 func TestAssetWriteDownAndFloor(t *testing.T) {
-	f := newFixture(t)
+	f := assetFixture(t)
 	e := f.entity(orfu, "Orfű Község Önkormányzata", "066020")
 	a, err := f.assetRegister(orfu, assetMachine(e.ID, "7"))
 	if err != nil {
@@ -213,7 +222,7 @@ func TestAssetWriteDownAndFloor(t *testing.T) {
 // 100 / 365 = 47,671.2 → 47,671, so 23,835 is booked first; then 47,671
 // leaves 139 and the net 1,152,329 goes to 86, both against 131.
 func TestAssetDisposal(t *testing.T) {
-	f := newFixture(t)
+	f := assetFixture(t)
 	e := f.entity(orfu, "Orfű Község Önkormányzata", "066020")
 	a, err := f.assetRegister(orfu, assetMachine(e.ID, "9"))
 	if err != nil {
@@ -277,7 +286,7 @@ func TestAssetDisposal(t *testing.T) {
 // A small-value asset (≤ 200,000 Ft) is written off when put into use,
 // unless the entity's setting says otherwise.
 func TestAssetSmallValue(t *testing.T) {
-	f := newFixture(t)
+	f := assetFixture(t)
 	e := f.entity(orfu, "Orfű Község Önkormányzata", "066020")
 	in := finance.AssetInput{Entity: e.ID, InventoryNo: "K-1", Name: "Laptop", Class: "informatikai", Funkcio: "066020", InUseOn: assetDate("2026-02-02"), Gross: 199_000}
 	a, err := f.assetRegister(orfu, in)
@@ -303,7 +312,7 @@ func TestAssetSmallValue(t *testing.T) {
 // Real estate needs a valid helyrajzi szám (§C.4), others may not have
 // one; bad input is refused with a reason and writes nothing.
 func TestAssetBadInput(t *testing.T) {
-	f := newFixture(t)
+	f := assetFixture(t)
 	e := f.entity(orfu, "Orfű Község Önkormányzata", "066020")
 	other := f.entity(aba, "Abaliget Község Önkormányzata", "066020")
 	ok := finance.AssetInput{Entity: e.ID, InventoryNo: "I-1", Name: "Kultúrház", Class: "epulet", Funkcio: "066020", InUseOn: assetDate("2026-01-15"),
@@ -354,6 +363,12 @@ func TestAssetBadInput(t *testing.T) {
 	if err != nil || r.Assets != 1 {
 		t.Fatalf("preview %+v, %v", r, err)
 	}
+	if _, err := f.assetRun(orfu, e.ID, 2027, 1, false); code(err) != "quarter_not_over" {
+		t.Fatalf("a quarter not over: %v", err)
+	}
+	if r, err := f.assetRun(orfu, e.ID, 2027, 1, true); err != nil || r.Assets != 1 {
+		t.Fatalf("preview of a quarter not over: %+v, %v", r, err)
+	}
 	if _, err := f.assetRun(orfu, e.ID, 2026, 5, false); code(err) != "bad_quarter" {
 		t.Fatalf("quarter 5: %v", err)
 	}
@@ -376,7 +391,8 @@ func TestAssetBadInput(t *testing.T) {
 // The quarterly run over 10,000 assets of one entity: preview (dry run)
 // and the posting run (10,000 entries, each 57 / 139).
 func BenchmarkAssetQuarterlyRun(b *testing.B) {
-	f := newFixture(b)
+	f := assetFixture(b)
+	f.s.Now = func() time.Time { return time.Date(2090, 1, 1, 9, 0, 0, 0, time.UTC) } // every quarter of b.N is over
 	e := f.entity(orfu, "Orfű Község Önkormányzata", "066020")
 	const n = 10_000
 	err := f.in(orfu, func(ctx context.Context, tx bun.Tx) error {
