@@ -22,7 +22,7 @@ func cmdFinance(ctx context.Context, args []string, out io.Writer) error {
 		return cmdFinanceDepreciate(ctx, args[1:], out)
 	} // fixed assets (cmd_finance_assets.go)
 	if len(args) == 0 || args[0] != "export-journal" {
-		return usagef("finance: say export-journal")
+		return usagef("finance: say export-journal or depreciate")
 	}
 	ctx = cliContext(ctx)
 	fs := newFlags("finance export-journal")
