@@ -39,6 +39,10 @@ Usage:
                                                       charge the late-payment interest accrued on every taxpayer account
   asp tax caps --year 2027                            the statutory caps of the local taxes for a tax year, CPI-valorised
   asp finance export-journal --tenant KSH-CODE --year 2026 [--out FILE]   a year's ledger (GAZD) in hledger/ledger journal format
+  asp finance tax-revenue --tenant KSH-CODE --entity ID --month 2026-03 [--dry-run]
+                                                      post a month's local-tax revenue from ADÓ on the B3 rovats
+  asp finance depreciate --tenant KSH-CODE --entity ID --year 2026 --quarter 1 [--dry-run]
+                                                      the quarter's planned depreciation of the entity's fixed assets
 
 The database is SQLite in --data unless ASP_DATABASE_URL names a PostgreSQL
 database (ASP_MIGRATE_DATABASE_URL: the owning role for migrations).

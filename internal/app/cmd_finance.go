@@ -21,8 +21,11 @@ func cmdFinance(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) > 0 && args[0] == "tax-revenue" {
 		return cmdFinanceTaxRevenue(ctx, args[1:], out)
 	}
+	if len(args) > 0 && args[0] == "depreciate" {
+		return cmdFinanceDepreciate(ctx, args[1:], out)
+	} // fixed assets (cmd_finance_assets.go)
 	if len(args) == 0 || args[0] != "export-journal" {
-		return usagef("finance: say export-journal or tax-revenue")
+		return usagef("finance: say export-journal, tax-revenue or depreciate")
 	}
 	ctx = cliContext(ctx)
 	fs := newFlags("finance export-journal")

@@ -124,6 +124,7 @@ func TestTenantSeparationHarness(t *testing.T) {
 			"voucher":     voucherOfB,
 			"outgoing":    invoiceOfB,
 			"bankentry":   bankEntryOfB,
+			"asset":       assetOfB(t, a, entityOfB),
 		},
 		// Not the identifiers themselves: A sent them, and an error page may
 		// echo the path it was asked for.

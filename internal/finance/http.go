@@ -66,6 +66,7 @@ func (h *handlers) routes(rt *web.Router, d module.Deps) {
 	h.routesTaxRevenue(rt, d)
 	h.routesCash(rt, d)
 	h.routesOutgoing(rt, d)
+	h.routesAssets(rt, d) // fixed assets (http_asset.go)
 }
 
 type overviewData struct {

@@ -47,8 +47,11 @@ var chart = []Account{
 	{"0522", "Bevételi előirányzat módosításai"},
 	{"0523", "Bevételi követelések (előírás)"},
 	{"0524", "Bevételek teljesítése"},
+	{"111", "Vagyoni értékű jogok"}, {"112", "Szellemi termékek"}, {"118", "Immateriális javak terven felüli értékcsökkenése"}, {"119", "Immateriális javak terv szerinti értékcsökkenése"}, // assets (asset.go)
 	{"121", "Ingatlanok és kapcsolódó vagyoni értékű jogok"},
+	{"128", "Ingatlanok és kapcsolódó vagyoni értékű jogok terven felüli értékcsökkenése"}, {"129", "Ingatlanok és kapcsolódó vagyoni értékű jogok terv szerinti értékcsökkenése"}, // assets (asset.go)
 	{"131", "Gépek, berendezések, felszerelések, járművek"},
+	{"138", "Gépek, berendezések, felszerelések, járművek terven felüli értékcsökkenése"}, {"139", "Gépek, berendezések, felszerelések, járművek terv szerinti értékcsökkenése"}, // assets (asset.go)
 	{"151", "Befejezetlen beruházások"},
 	{"321", "Forintpénztár"},
 	{"331", "Forintszámlák"},
@@ -199,6 +202,7 @@ type Event struct {
 	Text       string
 	// Accounts filling the rule's placeholders.
 	Cost, Income, Cash string
+	Accounts           map[string]string // further placeholders ({asset}, {accdep}, … of asset.go)
 }
 
 // Entry is a journal entry: the pairs of one event.
@@ -316,6 +320,9 @@ func (s *Service) build(e Entity, ev Event, by string, now time.Time) (Entry, *P
 				acct = "331"
 			}
 		default:
+			if a, ok := ev.Accounts[acct]; ok {
+				acct = a
+			}
 			acct = strings.ReplaceAll(acct, "{g}", ev.Rovat[1:2])
 		}
 		if _, ok := AccountByCode(acct); !ok {
