@@ -60,6 +60,7 @@ func (h *handlers) routes(rt *web.Router, d module.Deps) {
 	rt.Handle("POST /finance/journal/{journal}/reverse", h.reverse, post...)
 	h.routesAPI(rt, d)
 	h.routesSpending(rt, d)
+	h.routesReport(rt, d)
 }
 
 type overviewData struct {
