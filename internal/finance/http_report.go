@@ -40,24 +40,24 @@ func init() {
 var reportSeparationRoutes = func() []separation.Route {
 	var out []separation.Route
 	for _, k := range reportKinds {
-		q := ""
-		if k == "general-ledger" || k == "analytics" {
-			q = "?account=331"
-		}
-		out = append(out, separation.Route{Pattern: "GET /finance/entities/{entity}/reports/" + k + q},
-			separation.Route{Pattern: "GET /api/v1/finance/entities/{entity}/reports/" + k + q})
+		out = append(out, separation.Route{Pattern: "GET /finance/entities/{entity}/reports/" + k},
+			separation.Route{Pattern: "GET /api/v1/finance/entities/{entity}/reports/" + k})
 	}
-	return append(out, separation.Route{Pattern: "GET /finance/entities/{entity}/reports/balance-sheet?format=pdf"},
-		separation.Route{Pattern: "GET /finance/entities/{entity}/reports/maradvany?format=xlsx"},
-		separation.Route{Pattern: "GET /finance/entities/{entity}/reports/general-ledger?account=nope"})
+	return out
 }()
 
+// routesReport registers each report under its own path, so that the
+// kinds are the router's (an unknown one is its 404).
 func (h *handlers) routesReport(rt *web.Router, d module.Deps) {
 	read := []web.Middleware{d.Tenant, identity.Require(Read)}
-	rt.Handle("GET /finance/entities/{entity}/reports/{kind}", h.reportPage, read...)
-	rt.Handle("GET /finance/reports/consolidated", h.reportPage, read...)
-	rt.Handle("GET /api/v1/finance/entities/{entity}/reports/{kind}", h.apiReport, read...)
-	rt.Handle("GET /api/v1/finance/reports/consolidated", h.apiReport, read...)
+	for _, k := range append([]string{"consolidated"}, reportKinds...) {
+		page, data := "/finance/entities/{entity}/reports/"+k, "/api/v1/finance/entities/{entity}/reports/"+k
+		if k == "consolidated" {
+			page, data = "/finance/reports/consolidated", "/api/v1/finance/reports/consolidated"
+		}
+		rt.Handle("GET "+page, func(w http.ResponseWriter, r *http.Request) error { return h.reportPage(w, r, k) }, read...)
+		rt.Handle("GET "+data, func(w http.ResponseWriter, r *http.Request) error { return h.apiReport(w, r, k) }, read...)
+	}
 }
 
 // reportQuery is a report's parameters from the query string.
@@ -72,12 +72,9 @@ type reportQuery struct {
 	Ledger  LedgerFilter
 }
 
-func reportQueryOf(r *http.Request, now hu.Date) (reportQuery, *Problem) {
+func reportQueryOf(r *http.Request, kind string, now hu.Date) (reportQuery, *Problem) {
 	q := r.URL.Query()
-	rq := reportQuery{Kind: r.PathValue("kind"), Year: now.Year, Month: 12, Quarter: 4, Page: 1, By: q.Get("by")}
-	if rq.Kind == "" {
-		rq.Kind = "consolidated"
-	}
+	rq := reportQuery{Kind: kind, Year: now.Year, Month: 12, Quarter: 4, Page: 1, By: q.Get("by")}
 	num := func(name string, lo, hi int, dst *int, huText, en string) *Problem {
 		v := strings.TrimSpace(q.Get(name))
 		if v == "" {
@@ -429,13 +426,10 @@ func consolidatedRowName(g, lang string) string {
 
 // loadReport parses the request and computes the report; a bad
 // parameter is a *Problem, another tenant's entity a 404.
-func (h *handlers) loadReport(r *http.Request) (reportQuery, reportResult, error) {
+func (h *handlers) loadReport(r *http.Request, kind string) (reportQuery, reportResult, error) {
 	ctx := r.Context()
 	p := access.PrincipalFrom(ctx)
-	rq, prob := reportQueryOf(r, hu.DateOf(h.svc.now()))
-	if r.PathValue("kind") == "consolidated" {
-		return rq, reportResult{}, web.NotFound() // the consolidated report is the tenant's
-	}
+	rq, prob := reportQueryOf(r, kind, hu.DateOf(h.svc.now()))
 	if rq.Kind != "consolidated" {
 		id, err := h.entityID(r)
 		if err != nil {
@@ -494,8 +488,8 @@ func (d reportPageData) Query() string {
 	return v.Encode()
 }
 
-func (h *handlers) reportPage(w http.ResponseWriter, r *http.Request) error {
-	rq, res, err := h.loadReport(r)
+func (h *handlers) reportPage(w http.ResponseWriter, r *http.Request, kind string) error {
+	rq, res, err := h.loadReport(r, kind)
 	var prob *Problem
 	if errors.As(err, &prob) {
 		if prob.Code == errNoEntity.Code {
@@ -547,8 +541,8 @@ func (h *handlers) reportPage(w http.ResponseWriter, r *http.Request) error {
 
 // apiReport is the report as data for the warehouse: the report's own
 // figures under stable names, with the checks.
-func (h *handlers) apiReport(w http.ResponseWriter, r *http.Request) error {
-	rq, res, err := h.loadReport(r)
+func (h *handlers) apiReport(w http.ResponseWriter, r *http.Request, kind string) error {
+	rq, res, err := h.loadReport(r, kind)
 	if err != nil {
 		return apiRefusal(r, err)
 	}

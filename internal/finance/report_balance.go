@@ -92,7 +92,9 @@ type BalanceSheet struct {
 }
 
 // Balanced reports whether assets = liabilities.
-func (b BalanceSheet) Balanced() bool { return b.TotalAssets == b.TotalLiabilities && len(b.Unmapped) == 0 }
+func (b BalanceSheet) Balanced() bool {
+	return b.TotalAssets == b.TotalLiabilities && len(b.Unmapped) == 0
+}
 
 // BalanceSheetOf computes the balance sheet at the end of a quarter.
 func BalanceSheetOf(ctx context.Context, tx bun.IDB, sc Scope, quarter int) (BalanceSheet, error) {
