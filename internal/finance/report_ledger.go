@@ -137,44 +137,71 @@ func AccountSheetOf(ctx context.Context, tx bun.IDB, f LedgerFilter, page int) (
 			return sh, err
 		}
 	}
+	// The period's turnover by month: the totals, and where each page
+	// falls, so that a page joins and sorts only its own months' lines.
 	var turn []struct {
 		Debit string    `bun:"debit_account"`
+		Month int       `bun:"month"`
 		Sum   hu.Forint `bun:"sum"`
 		N     int       `bun:"n"`
 	}
-	if err := lines().Where("jl.month BETWEEN ? AND ?", f.From, f.Through).ColumnExpr("jl.debit_account, SUM(jl.amount) AS sum, COUNT(*) AS n").
-		GroupExpr("jl.debit_account").Scan(ctx, &turn); err != nil {
+	if err := lines().Where("jl.month BETWEEN ? AND ?", f.From, f.Through).ColumnExpr("jl.debit_account, jl.month, SUM(jl.amount) AS sum, COUNT(*) AS n").
+		GroupExpr("jl.debit_account, jl.month").Scan(ctx, &turn); err != nil {
 		return sh, fmt.Errorf("account turnover: %w", err)
 	}
+	var count [13]int
+	var signed [13]hu.Forint
 	for _, t := range turn {
 		if t.Debit == f.Account {
 			sh.Debit += t.Sum
+			signed[t.Month] += t.Sum
 		} else {
 			sh.Credit += t.Sum
+			signed[t.Month] -= t.Sum
 		}
 		sh.LineCount += t.N
+		count[t.Month] += t.N
 	}
 	sh.Closing = sh.Opening + sh.Debit - sh.Credit
 	sh.Pages = max(1, (sh.LineCount+ledgerPageSize-1)/ledgerPageSize)
 	sh.Page = min(max(page, 1), sh.Pages)
 	offset := (sh.Page - 1) * ledgerPageSize
-	ordered := func(q *bun.SelectQuery) *bun.SelectQuery {
-		return q.Join("JOIN finance_entries AS ent ON ent.tenant_id = jl.tenant_id AND ent.id = jl.entry_id").
-			Where("jl.month BETWEEN ? AND ?", f.From, f.Through).OrderExpr("ent.on_date, jl.entry_id, jl.line_no")
-	}
+	// The page starts in month first, after skip of its lines, and ends
+	// by month last.
+	first, skip, seen := f.Through, 0, 0
 	sh.PageOpening = sh.Opening
-	if offset > 0 {
-		// The lines before this page, in the sheet's order, give the
-		// running balance the page starts from.
-		inner := ordered(lines()).ColumnExpr("CASE WHEN jl.debit_account = ? THEN jl.amount ELSE -jl.amount END AS signed", f.Account).Limit(int64(offset))
+	for m := f.From; m <= f.Through; m++ {
+		if seen+count[m] > offset {
+			first, skip = m, offset-seen
+			break
+		}
+		seen += count[m]
+		sh.PageOpening += signed[m]
+	}
+	last, upto := first, seen
+	for m := first; m <= f.Through; m++ {
+		last, upto = m, upto+count[m]
+		if upto >= offset+ledgerPageSize {
+			break
+		}
+	}
+	// The sheet's order is the day's: a line's month is its entry's.
+	ordered := func(q *bun.SelectQuery, from, to int) *bun.SelectQuery {
+		return q.Join("JOIN finance_entries AS ent ON ent.tenant_id = jl.tenant_id AND ent.id = jl.entry_id").
+			Where("jl.month BETWEEN ? AND ?", from, to).OrderExpr("jl.month, ent.on_date, jl.entry_id, jl.line_no")
+	}
+	if skip > 0 {
+		// The lines of the first month before this page, in the sheet's
+		// order, complete the running balance the page starts from.
+		inner := ordered(lines(), first, first).ColumnExpr("CASE WHEN jl.debit_account = ? THEN jl.amount ELSE -jl.amount END AS signed", f.Account).Limit(int64(skip))
 		var before hu.Forint
 		if err := tx.NewSelect().TableExpr("(?) AS p", inner).ColumnExpr("COALESCE(SUM(p.signed), 0)").Scan(ctx, &before); err != nil {
 			return sh, fmt.Errorf("account sheet page: %w", err)
 		}
 		sh.PageOpening += before
 	}
-	q := ordered(lines()).ColumnExpr("ent.on_date, jl.entry_id, jl.line_no, jl.event, jl.document, ent.description, jl.partner, jl.commitment, jl.rovat, jl.funkcio, jl.debit_account, jl.credit_account, jl.amount").
-		Limit(ledgerPageSize).Offset(int64(offset))
+	q := ordered(lines(), first, last).ColumnExpr("ent.on_date, jl.entry_id, jl.line_no, jl.event, jl.document, ent.description, jl.partner, jl.commitment, jl.rovat, jl.funkcio, jl.debit_account, jl.credit_account, jl.amount").
+		Limit(ledgerPageSize).Offset(int64(skip))
 	if err := q.Scan(ctx, &sh.Lines); err != nil {
 		return sh, fmt.Errorf("account sheet: %w", err)
 	}
