@@ -59,6 +59,9 @@ func TestFinanceReportsPagesDocumentsAndAPI(t *testing.T) {
 	if p := m.get(ent + "/reports/general-ledger?year=2026&account=999"); p.Status != 422 || !strings.Contains(p.Body, "számla a számlatükörben") {
 		t.Errorf("bad account: %d\n%s", p.Status, p.Body)
 	}
+	if p := m.get(ent + "/reports/general-ledger?year=2026"); p.Status != 200 || !strings.Contains(p.Body, `id="account"`) || strings.Contains(p.Body, "govuk-error-summary") {
+		t.Errorf("general ledger without an account: %d", p.Status)
+	}
 	if p := m.get(ent + "/reports/nonsense"); p.Status != 404 && p.Status != 405 {
 		t.Errorf("unknown report: %d", p.Status)
 	}

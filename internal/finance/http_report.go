@@ -498,6 +498,10 @@ func (h *handlers) reportPage(w http.ResponseWriter, r *http.Request, kind strin
 		d := reportPageData{Q: rq, Kinds: reportKinds, Months: []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, Entity: rq.Entity.String(), Problem: prob.Message(web.RequestLang(r))}
 		d.Doc = reportDoc{Kind: rq.Kind, lang: web.RequestLang(r)}
 		page := h.deps.Render.NewPage(r, "finance.report."+rq.Kind, d)
+		if prob.Code == "bad_account" && rq.Ledger.Account == "" {
+			// Arriving without an account: the form asks for one.
+			return h.deps.Render.Render(w, r, http.StatusOK, "finance/report_view", page)
+		}
 		page.Form = &web.Form{Values: map[string]string{}, Errors: []web.FieldError{{Field: prob.Field, Message: d.Problem}}}
 		return h.deps.Render.Render(w, r, http.StatusUnprocessableEntity, "finance/report_view", page)
 	}
