@@ -3,6 +3,7 @@ package finance
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/google/uuid"
@@ -38,6 +39,7 @@ type SheetLine struct {
 	On             hu.Date   `json:"on" bun:"on_date"`
 	EntryID        uuid.UUID `json:"entry_id" bun:"entry_id"`
 	LineNo         int       `json:"line_no" bun:"line_no"`
+	Month          int       `json:"-" bun:"month"`
 	Event          string    `json:"event" bun:"event"`
 	Document       string    `json:"document" bun:"document"`
 	Description    string    `json:"description" bun:"description"`
@@ -90,11 +92,10 @@ func (f *LedgerFilter) check() *Problem {
 	return nil
 }
 
-// ledgerWhere narrows a query of lines (alias jl) to the filter's account
-// and dimensions; months are left to the caller.
-func (f LedgerFilter) ledgerWhere(q *bun.SelectQuery) *bun.SelectQuery {
-	q = q.Where("jl.entity_id = ?", f.Entity).Where("jl.year = ?", f.Year).
-		Where("(jl.debit_account = ? OR jl.credit_account = ?)", f.Account, f.Account)
+// dims narrows a query of lines (alias jl) to the filter's entity, year
+// and dimensions.
+func (f LedgerFilter) dims(q *bun.SelectQuery) *bun.SelectQuery {
+	q = q.Where("jl.entity_id = ?", f.Entity).Where("jl.year = ?", f.Year)
 	for col, v := range map[string]string{"jl.partner": f.Partner, "jl.commitment": f.Commitment, "jl.rovat": f.Rovat, "jl.funkcio": f.Funkcio} {
 		if v = strings.TrimSpace(v); v != "" {
 			q = q.Where("? = ?", bun.Ident(col), v)
@@ -103,24 +104,35 @@ func (f LedgerFilter) ledgerWhere(q *bun.SelectQuery) *bun.SelectQuery {
 	return q
 }
 
-// signedSum is the account's debit − credit over the lines of q.
-func (f LedgerFilter) signedSum(ctx context.Context, tx bun.IDB, q *bun.SelectQuery) (hu.Forint, error) {
-	var sums []struct {
-		Debit string    `bun:"debit_account"`
-		Sum   hu.Forint `bun:"sum"`
-	}
-	if err := q.ColumnExpr("jl.debit_account, SUM(jl.amount) AS sum").GroupExpr("jl.debit_account").Scan(ctx, &sums); err != nil {
-		return 0, fmt.Errorf("account sums: %w", err)
-	}
-	var out hu.Forint
-	for _, s := range sums {
-		if s.Debit == f.Account {
-			out += s.Sum
-		} else {
-			out -= s.Sum
+// ledgerSides are the two columns an account may stand in; the sums read
+// each side on its own (through finance_lines_debit / _credit) rather
+// than an OR, which neither database serves from an index as well.
+var ledgerSides = []string{"debit_account", "credit_account"}
+
+// monthly sums the account's lines of months 1..Through per month and
+// side.
+func (f LedgerFilter) monthly(ctx context.Context, tx bun.IDB) (debit, credit [13]hu.Forint, count [13]int, err error) {
+	for _, side := range ledgerSides {
+		var rows []struct {
+			Month int       `bun:"month"`
+			Sum   hu.Forint `bun:"sum"`
+			N     int       `bun:"n"`
+		}
+		q := f.dims(tx.NewSelect().Model((*Line)(nil))).Where("? = ?", bun.Ident("jl."+side), f.Account).Where("jl.month <= ?", f.Through).
+			ColumnExpr("jl.month, SUM(jl.amount) AS sum, COUNT(*) AS n").GroupExpr("jl.month")
+		if err = q.Scan(ctx, &rows); err != nil {
+			return debit, credit, count, fmt.Errorf("account turnover: %w", err)
+		}
+		for _, r := range rows {
+			if side == "debit_account" {
+				debit[r.Month] += r.Sum
+			} else {
+				credit[r.Month] += r.Sum
+			}
+			count[r.Month] += r.N
 		}
 	}
-	return out, nil
+	return debit, credit, count, nil
 }
 
 // AccountSheetOf computes an account's sheet; page counts from 1.
@@ -130,37 +142,23 @@ func AccountSheetOf(ctx context.Context, tx bun.IDB, f LedgerFilter, page int) (
 	}
 	a, _ := AccountByCode(f.Account)
 	sh := AccountSheet{Account: a, Year: f.Year, From: f.From, Through: f.Through, Lines: []SheetLine{}}
-	lines := func() *bun.SelectQuery { return f.ledgerWhere(tx.NewSelect().Model((*Line)(nil))) }
-	var err error
-	if f.From > 1 {
-		if sh.Opening, err = f.signedSum(ctx, tx, lines().Where("jl.month < ?", f.From)); err != nil {
-			return sh, err
-		}
+	// The months before the period make the opening balance; the
+	// period's months show where each page falls, so that a page joins
+	// and sorts only its own months' lines.
+	debit, credit, count, err := f.monthly(ctx, tx)
+	if err != nil {
+		return sh, err
 	}
-	// The period's turnover by month: the totals, and where each page
-	// falls, so that a page joins and sorts only its own months' lines.
-	var turn []struct {
-		Debit string    `bun:"debit_account"`
-		Month int       `bun:"month"`
-		Sum   hu.Forint `bun:"sum"`
-		N     int       `bun:"n"`
-	}
-	if err := lines().Where("jl.month BETWEEN ? AND ?", f.From, f.Through).ColumnExpr("jl.debit_account, jl.month, SUM(jl.amount) AS sum, COUNT(*) AS n").
-		GroupExpr("jl.debit_account, jl.month").Scan(ctx, &turn); err != nil {
-		return sh, fmt.Errorf("account turnover: %w", err)
-	}
-	var count [13]int
 	var signed [13]hu.Forint
-	for _, t := range turn {
-		if t.Debit == f.Account {
-			sh.Debit += t.Sum
-			signed[t.Month] += t.Sum
-		} else {
-			sh.Credit += t.Sum
-			signed[t.Month] -= t.Sum
+	for m := 1; m <= f.Through; m++ {
+		signed[m] = debit[m] - credit[m]
+		if m < f.From {
+			sh.Opening += signed[m]
+			continue
 		}
-		sh.LineCount += t.N
-		count[t.Month] += t.N
+		sh.Debit += debit[m]
+		sh.Credit += credit[m]
+		sh.LineCount += count[m]
 	}
 	sh.Closing = sh.Opening + sh.Debit - sh.Credit
 	sh.Pages = max(1, (sh.LineCount+ledgerPageSize-1)/ledgerPageSize)
@@ -185,26 +183,67 @@ func AccountSheetOf(ctx context.Context, tx bun.IDB, f LedgerFilter, page int) (
 			break
 		}
 	}
-	// The sheet's order is the day's: a line's month is its entry's.
-	ordered := func(q *bun.SelectQuery, from, to int) *bun.SelectQuery {
-		return q.Join("JOIN finance_entries AS ent ON ent.tenant_id = jl.tenant_id AND ent.id = jl.entry_id").
-			Where("jl.month BETWEEN ? AND ?", from, to).OrderExpr("jl.month, ent.on_date, jl.entry_id, jl.line_no")
-	}
-	if skip > 0 {
-		// The lines of the first month before this page, in the sheet's
-		// order, complete the running balance the page starts from.
-		inner := ordered(lines(), first, first).ColumnExpr("CASE WHEN jl.debit_account = ? THEN jl.amount ELSE -jl.amount END AS signed", f.Account).Limit(int64(skip))
-		var before hu.Forint
-		if err := tx.NewSelect().TableExpr("(?) AS p", inner).ColumnExpr("COALESCE(SUM(p.signed), 0)").Scan(ctx, &before); err != nil {
-			return sh, fmt.Errorf("account sheet page: %w", err)
+	// The page's months are read whole (one side's index each), their
+	// entries' days and texts looked up by id, and the lines put in the
+	// sheet's order here: a join sorted by the database chose poor plans
+	// on both dialects.
+	var ls []SheetLine
+	for _, side := range ledgerSides {
+		var part []SheetLine
+		q := f.dims(tx.NewSelect().Model((*Line)(nil))).Where("? = ?", bun.Ident("jl."+side), f.Account).Where("jl.month BETWEEN ? AND ?", first, last).
+			ColumnExpr("jl.month, jl.entry_id, jl.line_no, jl.event, jl.document, jl.partner, jl.commitment, jl.rovat, jl.funkcio, jl.debit_account, jl.credit_account, jl.amount")
+		if err := q.Scan(ctx, &part); err != nil {
+			return sh, fmt.Errorf("account sheet: %w", err)
 		}
-		sh.PageOpening += before
+		ls = append(ls, part...)
 	}
-	q := ordered(lines(), first, last).ColumnExpr("ent.on_date, jl.entry_id, jl.line_no, jl.event, jl.document, ent.description, jl.partner, jl.commitment, jl.rovat, jl.funkcio, jl.debit_account, jl.credit_account, jl.amount").
-		Limit(ledgerPageSize).Offset(int64(skip))
-	if err := q.Scan(ctx, &sh.Lines); err != nil {
-		return sh, fmt.Errorf("account sheet: %w", err)
+	ids := make([]uuid.UUID, 0, len(ls))
+	seenID := map[uuid.UUID]bool{}
+	for _, l := range ls {
+		if !seenID[l.EntryID] {
+			seenID[l.EntryID] = true
+			ids = append(ids, l.EntryID)
+		}
 	}
+	type entryDay struct {
+		ID          uuid.UUID `bun:"id"`
+		On          hu.Date   `bun:"on_date"`
+		Description string    `bun:"description"`
+	}
+	days := make(map[uuid.UUID]entryDay, len(ids))
+	for i := 0; i < len(ids); i += 500 {
+		var es []entryDay
+		if err := tx.NewSelect().Model((*Entry)(nil)).ColumnExpr("id, on_date, description").Where("id IN (?)", bun.In(ids[i:min(i+500, len(ids))])).Scan(ctx, &es); err != nil {
+			return sh, fmt.Errorf("account sheet entries: %w", err)
+		}
+		for _, e := range es {
+			days[e.ID] = e
+		}
+	}
+	for i := range ls {
+		e := days[ls[i].EntryID]
+		ls[i].On, ls[i].Description = e.On, e.Description
+	}
+	sort.Slice(ls, func(i, j int) bool {
+		a, b := ls[i], ls[j]
+		if c := a.On.Compare(b.On); c != 0 {
+			return c < 0
+		}
+		if a.EntryID != b.EntryID {
+			return a.EntryID.String() < b.EntryID.String()
+		}
+		return a.LineNo < b.LineNo
+	})
+	// The lines of the first month before this page complete the running
+	// balance the page starts from.
+	for _, l := range ls[:min(skip, len(ls))] {
+		if l.DebitAccount == f.Account {
+			sh.PageOpening += l.Amount
+		} else {
+			sh.PageOpening -= l.Amount
+		}
+	}
+	sh.Lines = append(sh.Lines, ls[min(skip, len(ls)):min(skip+ledgerPageSize, len(ls))]...)
 	bal := sh.PageOpening
 	for i := range sh.Lines {
 		l := &sh.Lines[i]
@@ -256,30 +295,37 @@ func AnalyticsOf(ctx context.Context, tx bun.IDB, f LedgerFilter, dim string) (A
 	}
 	a, _ := AccountByCode(f.Account)
 	out := Analytics{Account: a, Year: f.Year, Through: f.Through, Dimension: dim, Rows: []AnalyticsRow{}}
-	var rows []struct {
-		Key   string    `bun:"k"`
-		Debit string    `bun:"debit_account"`
-		Sum   hu.Forint `bun:"sum"`
-	}
-	q := f.ledgerWhere(tx.NewSelect().Model((*Line)(nil))).Where("jl.month <= ?", f.Through).
-		ColumnExpr("? AS k, jl.debit_account, SUM(jl.amount) AS sum", bun.Ident(col)).GroupExpr("?, jl.debit_account", bun.Ident(col)).OrderExpr("1")
-	if err := q.Scan(ctx, &rows); err != nil {
-		return out, fmt.Errorf("analytics: %w", err)
-	}
-	for _, r := range rows {
-		if n := len(out.Rows); n == 0 || out.Rows[n-1].Key != r.Key {
-			out.Rows = append(out.Rows, AnalyticsRow{Key: r.Key})
+	byKey := map[string]*AnalyticsRow{}
+	for _, side := range ledgerSides {
+		var rows []struct {
+			Key string    `bun:"k"`
+			Sum hu.Forint `bun:"sum"`
 		}
-		row := &out.Rows[len(out.Rows)-1]
-		if r.Debit == f.Account {
-			row.Debit += r.Sum
-			out.Debit += r.Sum
-		} else {
-			row.Credit += r.Sum
-			out.Credit += r.Sum
+		q := f.dims(tx.NewSelect().Model((*Line)(nil))).Where("? = ?", bun.Ident("jl."+side), f.Account).Where("jl.month <= ?", f.Through).
+			ColumnExpr("? AS k, SUM(jl.amount) AS sum", bun.Ident(col)).GroupExpr("?", bun.Ident(col))
+		if err := q.Scan(ctx, &rows); err != nil {
+			return out, fmt.Errorf("analytics: %w", err)
 		}
+		for _, r := range rows {
+			row := byKey[r.Key]
+			if row == nil {
+				row = &AnalyticsRow{Key: r.Key}
+				byKey[r.Key] = row
+			}
+			if side == "debit_account" {
+				row.Debit += r.Sum
+				out.Debit += r.Sum
+			} else {
+				row.Credit += r.Sum
+				out.Credit += r.Sum
+			}
+		}
+	}
+	for _, row := range byKey {
 		row.Balance = row.Debit - row.Credit
+		out.Rows = append(out.Rows, *row)
 	}
+	sort.Slice(out.Rows, func(i, j int) bool { return out.Rows[i].Key < out.Rows[j].Key })
 	out.Balance = out.Debit - out.Credit
 	return out, nil
 }
