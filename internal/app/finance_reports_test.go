@@ -134,4 +134,10 @@ func TestFinanceReportsPagesDocumentsAndAPI(t *testing.T) {
 	if st, _ := call("GET", "/api/v1"+ent+"/reports/budget?month=13", tok, ""); st != 422 {
 		t.Errorf("month 13: %d", st)
 	}
+
+	// In English the page and its documents speak English.
+	m.post("/lang", url.Values{"lang": {"en"}, "back": {"/finance"}})
+	if p := m.get(ent + "/reports/balance-sheet?year=2026&quarter=1"); p.Status != 200 || !strings.Contains(p.Body, "Quarterly interim balance sheet report") || !strings.Contains(p.Body, "Total assets") {
+		t.Errorf("English balance sheet: %d", p.Status)
+	}
 }
