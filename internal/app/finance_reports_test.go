@@ -135,6 +135,23 @@ func TestFinanceReportsPagesDocumentsAndAPI(t *testing.T) {
 		t.Errorf("month 13: %d", st)
 	}
 
+	// Support paid to an institution that has not booked it: the
+	// consolidated report shows the difference as a red line.
+	if st, r := call("POST", "/api/v1/finance/entities/"+id+"/budget", tok, `{"year":2026,"kind":"amendment","decision":"8/2026.","lines":[{"rovat":"K915","funkcio":"011130","amount":100000}]}`); st != 201 {
+		t.Fatalf("K915 appropriation: %d %v", st, r)
+	}
+	for _, ev := range []string{"invoice_received", "payment"} {
+		if st, r := call("POST", "/api/v1/finance/entities/"+id+"/events", tok, `{"event":"`+ev+`","on":"2026-03-03","rovat":"K915","funkcio":"011130","amount":100000}`); st != 201 {
+			t.Fatalf("K915 %s: %d %v", ev, st, r)
+		}
+	}
+	if p := m.get("/finance/reports/consolidated?year=2026"); p.Status != 200 || !strings.Contains(p.Body, "govuk-tag--red") || !strings.Contains(p.Body, "(K915)") {
+		t.Errorf("consolidated with unmatched K915: %d\n%s", p.Status, p.Body)
+	}
+	if p := m.get("/finance/reports/consolidated?year=2026&format=pdf"); !strings.Contains(strings.Join(strings.Fields(pdftest.Text(t, []byte(p.Body), false)), " "), "ELTÉRÉS 100 000") {
+		t.Errorf("the consolidated PDF hides the difference")
+	}
+
 	// In English the page and its documents speak English.
 	m.post("/lang", url.Values{"lang": {"en"}, "back": {"/finance"}})
 	if p := m.get(ent + "/reports/balance-sheet?year=2026&quarter=1"); p.Status != 200 || !strings.Contains(p.Body, "Quarterly interim balance sheet report") || !strings.Contains(p.Body, "Total assets") {
