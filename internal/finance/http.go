@@ -67,6 +67,7 @@ func (h *handlers) routes(rt *web.Router, d module.Deps) {
 	h.routesCash(rt, d)
 	h.routesOutgoing(rt, d)
 	h.routesAssets(rt, d) // fixed assets (http_asset.go)
+	h.routesReport(rt, d)
 }
 
 type overviewData struct {
