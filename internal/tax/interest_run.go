@@ -40,7 +40,8 @@ type InterestRunResult struct {
 //
 // A run recomputes only the taxpayers whose interest may have changed
 // since the last run (interestCandidates); the first run, and a run for a
-// day before the last one, recompute everyone.
+// day before the last one, recompute everyone who may owe interest
+// (interestMayAccrue).
 func (s *Service) PostInterest(ctx context.Context, tx bun.Tx, on hu.Date, by string) (InterestRunResult, error) {
 	return s.postInterest(ctx, tx, on, by, false)
 }
@@ -56,6 +57,13 @@ func (s *Service) postInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 		}
 	}
 	run.Full = only == nil
+	if run.Full && !full {
+		// Recomputing everyone: those who cannot owe interest need not be read.
+		var err error
+		if only, err = interestMayAccrue(ctx, tx, on); err != nil {
+			return res, err
+		}
+	}
 	batch := s.newBatch(by)
 	var open []InterestOpen
 	err := eachTaxpayer(ctx, tx, on, true, only, func(tp Taxpayer, accounts []Account) error {

@@ -22,6 +22,7 @@ package interest
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"sort"
 	"sync"
@@ -112,7 +113,23 @@ func baseRates() ([]hu.BaseRate, error) {
 // limitation period (Art. 164. §: five years, extended at most to ten).
 const maxDays = 15 * 366
 
+// LateTotal is Late(…).Total without the segments: settling an account
+// needs only the sum, and building each segment's exact fraction was most
+// of the cost of an interest run's arithmetic. The sum is the same exact
+// integer arithmetic (every segment has the denominator 100 000), in
+// int64 where it cannot overflow.
+func LateTotal(amount hu.Forint, due, through hu.Date, payments []Payment) (hu.Forint, error) {
+	r, err := computeWith(amount, due, through, payments, 1, 1, false)
+	return r.Total, err
+}
+
 func compute(amount hu.Forint, due, through hu.Date, payments []Payment, num, den int64) (Result, error) {
+	return computeWith(amount, due, through, payments, num, den, true)
+}
+
+// computeWith computes the interest; without segments it keeps only the
+// total's numerator over 100 000·den.
+func computeWith(amount hu.Forint, due, through hu.Date, payments []Payment, num, den int64, segments bool) (Result, error) {
 	if amount <= 0 {
 		return Result{}, &Problem{"Az összeg legyen pozitív, egész forint.", "The amount must be a positive whole number of forints."}
 	}
@@ -159,6 +176,10 @@ func compute(amount hu.Forint, due, through hu.Date, payments []Payment, num, de
 		return Result{}, err
 	}
 	var seg *Segment
+	// Without segments: the sum of outstanding·daily·days·num, in int64
+	// while it fits, in big.Int from the first term that might not.
+	var sum int64
+	var bigSum *big.Int
 	for d := r.Start; !d.After(through); {
 		// A payment credited on day p still counts on p and stops the
 		// interest from p+1.
@@ -184,6 +205,19 @@ func compute(amount hu.Forint, due, through hu.Date, payments []Payment, num, de
 		}
 		days := last.DaysSince(d) + 1
 		daily := DailyMilli(bp)
+		if !segments {
+			if t, ok := mulFits(int64(outstanding), daily, int64(days)*num); ok && bigSum == nil && sum <= math.MaxInt64-t {
+				sum += t
+			} else {
+				if bigSum == nil {
+					bigSum = big.NewInt(sum)
+				}
+				n := new(big.Int).Mul(big.NewInt(int64(outstanding)), big.NewInt(daily))
+				bigSum.Add(bigSum, n.Mul(n, big.NewInt(int64(days)*num)))
+			}
+			d = last.AddDays(1)
+			continue
+		}
 		if seg == nil || seg.Outstanding != outstanding || seg.BaseRateBP != bp || seg.To.AddDays(1) != d {
 			r.Segments = append(r.Segments, Segment{From: d, Outstanding: outstanding, BaseRateBP: bp, DailyMilli: daily})
 			seg = &r.Segments[len(r.Segments)-1]
@@ -191,6 +225,19 @@ func compute(amount hu.Forint, due, through hu.Date, payments []Payment, num, de
 		seg.To = last
 		seg.Days += days
 		d = last.AddDays(1)
+	}
+	if !segments {
+		// floor(N/D + 1/2) = floor((2N + D) / 2D), as roundHalfUp does.
+		if D := 100_000 * den; bigSum == nil && sum <= (math.MaxInt64-D)/2 {
+			r.Total = hu.Forint((2*sum + D) / (2 * D))
+			return r, nil
+		}
+		if bigSum == nil {
+			bigSum = big.NewInt(sum)
+		}
+		t, err := roundHalfUp(new(big.Rat).SetFrac(bigSum, big.NewInt(100_000*den)))
+		r.Total = t
+		return r, err
 	}
 	for i := range r.Segments {
 		s := &r.Segments[i]
@@ -217,4 +264,19 @@ func roundHalfUp(x *big.Rat) (hu.Forint, error) {
 		return 0, fmt.Errorf("interest: total out of range")
 	}
 	return hu.Forint(q.Int64()), nil
+}
+
+// mulFits returns a·b·c when it fits in an int64 (all three non-negative).
+func mulFits(a, b, c int64) (int64, bool) {
+	if a < 0 || b < 0 || c < 0 {
+		return 0, false
+	}
+	if a != 0 && b > math.MaxInt64/a {
+		return 0, false
+	}
+	ab := a * b
+	if ab != 0 && c > math.MaxInt64/ab {
+		return 0, false
+	}
+	return ab * c, true
 }
