@@ -119,17 +119,75 @@ const maxDays = 15 * 366
 // integer arithmetic (every segment has the denominator 100 000), in
 // int64 where it cannot overflow.
 func LateTotal(amount hu.Forint, due, through hu.Date, payments []Payment) (hu.Forint, error) {
-	r, err := computeWith(amount, due, through, payments, 1, 1, false)
+	r, err := computeWith(amount, due, through, payments, 1, 1, false, nil)
 	return r.Total, err
 }
 
+// Accrual is late-payment interest accrued up to a day, exactly: Num
+// over 100 000 forints before rounding, and Total rounded.
+type Accrual struct {
+	Num   *big.Int
+	Total hu.Forint
+}
+
+// LateAccrual is LateTotal with the exact sum, from which Carry goes on.
+func LateAccrual(amount hu.Forint, due, through hu.Date, payments []Payment) (Accrual, error) {
+	a := Accrual{Num: new(big.Int)}
+	r, err := computeWith(amount, due, through, payments, 1, 1, false, a.Num)
+	a.Total = r.Total
+	return a, err
+}
+
+// Carry continues an accrual of a debit due on due, computed up to last,
+// to through, on an outstanding amount that stayed the same after last
+// (no payment credited after last): the days after last each add
+// outstanding at that day's rate, as Late counts them, so Carry(LateAccrual(…,
+// last, ps), amount − Σps, due, last, through) is Late(…, through, ps).
+func Carry(a Accrual, outstanding hu.Forint, due, last, through hu.Date) (Accrual, error) {
+	if outstanding <= 0 || !due.IsValid() || !last.IsValid() || !through.IsValid() || through.Before(last) {
+		return Accrual{}, &Problem{"Érvénytelen folytatás.", "Nothing to carry on."}
+	}
+	start := due
+	if !hu.IsWorkingDay(due) {
+		start = hu.NextWorkingDay(due)
+	}
+	start = start.AddDays(1)
+	if through.DaysSince(start) > maxDays {
+		return Accrual{}, &Problem{"Legfeljebb 15 évre számolunk pótlékot; ennél régebbi tartozás elévült.", "Interest is computed for at most 15 years; an older debt is time-barred."}
+	}
+	rates, err := baseRates()
+	if err != nil {
+		return Accrual{}, err
+	}
+	n := new(big.Int).Set(a.Num)
+	from := last.AddDays(1)
+	if from.Before(start) {
+		from = start
+	}
+	for d := from; !d.After(through); {
+		bp, err := hu.BaseRateOn(d)
+		if err != nil {
+			return Accrual{}, err
+		}
+		end := through
+		if i := sort.Search(len(rates), func(i int) bool { return rates[i].From.After(d) }); i < len(rates) && rates[i].From.AddDays(-1).Before(end) {
+			end = rates[i].From.AddDays(-1)
+		}
+		t := new(big.Int).Mul(big.NewInt(int64(outstanding)), big.NewInt(DailyMilli(bp)))
+		n.Add(n, t.Mul(t, big.NewInt(int64(end.DaysSince(d)+1))))
+		d = end.AddDays(1)
+	}
+	total, err := roundHalfUp(new(big.Rat).SetFrac(n, big.NewInt(100_000)))
+	return Accrual{Num: n, Total: total}, err
+}
+
 func compute(amount hu.Forint, due, through hu.Date, payments []Payment, num, den int64) (Result, error) {
-	return computeWith(amount, due, through, payments, num, den, true)
+	return computeWith(amount, due, through, payments, num, den, true, nil)
 }
 
 // computeWith computes the interest; without segments it keeps only the
-// total's numerator over 100 000·den.
-func computeWith(amount hu.Forint, due, through hu.Date, payments []Payment, num, den int64, segments bool) (Result, error) {
+// total's numerator over 100 000·den, and sets accrued to it when given.
+func computeWith(amount hu.Forint, due, through hu.Date, payments []Payment, num, den int64, segments bool, accrued *big.Int) (Result, error) {
 	if amount <= 0 {
 		return Result{}, &Problem{"Az összeg legyen pozitív, egész forint.", "The amount must be a positive whole number of forints."}
 	}
@@ -227,6 +285,13 @@ func computeWith(amount hu.Forint, due, through hu.Date, payments []Payment, num
 		d = last.AddDays(1)
 	}
 	if !segments {
+		if accrued != nil {
+			if bigSum == nil {
+				accrued.SetInt64(sum)
+			} else {
+				accrued.Set(bigSum)
+			}
+		}
 		// floor(N/D + 1/2) = floor((2N + D) / 2D), as roundHalfUp does.
 		if D := 100_000 * den; bigSum == nil && sum <= (math.MaxInt64-D)/2 {
 			r.Total = hu.Forint((2*sum + D) / (2 * D))
