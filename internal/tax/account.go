@@ -198,12 +198,12 @@ func computeAccountWith(taxType string, ps []Posting, on hu.Date, withInterest b
 					base -= p.Amount // paid in time: no interest on it
 				}
 			}
-			r, err := interest.Late(base, d.On, on, late)
+			total, err := interest.LateTotal(base, d.On, on, late)
 			if base == 0 {
-				r, err = interest.Result{}, nil
+				total, err = 0, nil
 			}
 			if err == nil {
-				d.Interest = r.Total
+				d.Interest = total
 			} else if _, ok := err.(*interest.Problem); !ok {
 				return Account{}, err
 			}

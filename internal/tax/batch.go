@@ -97,63 +97,109 @@ func eachTaxpayer(ctx context.Context, tx bun.IDB, on hu.Date, withInterest bool
 		tps = kept
 	}
 	const chunk = 1000
+	var parts [][]Taxpayer
 	for len(tps) > 0 {
-		part := tps[:min(chunk, len(tps))]
-		tps = tps[len(part):]
-		ids := make([]uuid.UUID, len(part))
-		for i, tp := range part {
-			ids[i] = tp.ID
+		parts = append(parts, tps[:min(chunk, len(tps))])
+		tps = tps[len(parts[len(parts)-1]):]
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	// The next chunk is read while this one is settled (on the other
+	// core); fn, which may write, runs only once that read is done: one
+	// statement at a time on the transaction.
+	cur := settleRead(ctx, tx, parts[0])
+	for k := range parts {
+		if cur.err != nil {
+			return cur.err
 		}
-		// Only what settling needs: the note, who posted and when are for
-		// the page (and parsing a timestamp per row is most of the cost of
-		// reading a ledger on SQLite). The order is the index's, made exact
-		// below.
-		var ps []Posting
-		if err := tx.NewSelect().Model(&ps).Column(settleColumns...).Where("taxpayer_id IN (?)", bun.In(ids)).
-			OrderExpr("taxpayer_id, tax_type, on_date").Scan(ctx); err != nil {
-			return fmt.Errorf("postings: %w", err)
+		var next chan settleChunk
+		if k+1 < len(parts) {
+			next = make(chan settleChunk, 1)
+			go func(part []Taxpayer) { next <- settleRead(ctx, tx, part) }(parts[k+1])
 		}
-		// Postings of one account and day in the order they were posted:
-		// UUIDv7 identifiers grow with the time of posting.
-		for i := 0; i < len(ps); {
-			j := i + 1
-			for j < len(ps) && ps[j].TaxpayerID == ps[i].TaxpayerID && ps[j].TaxType == ps[i].TaxType && ps[j].On == ps[i].On {
-				j++
-			}
-			if j-i > 1 {
-				run := ps[i:j]
-				sort.Slice(run, func(x, y int) bool { return bytes.Compare(run[x].ID[:], run[y].ID[:]) < 0 })
-			}
-			i = j
+		accounts, err := settleCompute(cur, on, withInterest)
+		var following settleChunk
+		if next != nil {
+			following = <-next
 		}
-		byID := make(map[uuid.UUID][]Posting, len(part))
-		for i := 0; i < len(ps); {
-			j := i + 1
-			for j < len(ps) && ps[j].TaxpayerID == ps[i].TaxpayerID {
-				j++
-			}
-			byID[ps[i].TaxpayerID] = ps[i:j:j]
-			i = j
+		if err != nil {
+			return err
 		}
-		for _, tp := range part {
-			own := byID[tp.ID]
-			var accounts []Account
-			for i := 0; i < len(own); {
-				j := i + 1
-				for j < len(own) && own[j].TaxType == own[i].TaxType {
-					j++
-				}
-				a, err := computeAccountWith(own[i].TaxType, own[i:j:j], on, withInterest)
-				if err != nil {
-					return err
-				}
-				accounts = append(accounts, a)
-				i = j
-			}
-			if err := fn(tp, accounts); err != nil {
+		for i, tp := range cur.part {
+			if err := fn(tp, accounts[i]); err != nil {
 				return err
 			}
 		}
+		cur = following
 	}
 	return nil
+}
+
+// settleChunk is the postings of a chunk of taxpayers, by taxpayer.
+type settleChunk struct {
+	part []Taxpayer
+	byID map[uuid.UUID][]Posting
+	err  error
+}
+
+// settleRead reads the postings of part for settling.
+func settleRead(ctx context.Context, tx bun.IDB, part []Taxpayer) settleChunk {
+	ids := make([]uuid.UUID, len(part))
+	for i, tp := range part {
+		ids[i] = tp.ID
+	}
+	// Only what settling needs: the note, who posted and when are for
+	// the page (and parsing a timestamp per row is most of the cost of
+	// reading a ledger on SQLite). The order is the index's, made exact
+	// below.
+	var ps []Posting
+	if err := tx.NewSelect().Model(&ps).Column(settleColumns...).Where("taxpayer_id IN (?)", bun.In(ids)).
+		OrderExpr("taxpayer_id, tax_type, on_date").Scan(ctx); err != nil {
+		return settleChunk{err: fmt.Errorf("postings: %w", err)}
+	}
+	// Postings of one account and day in the order they were posted:
+	// UUIDv7 identifiers grow with the time of posting.
+	for i := 0; i < len(ps); {
+		j := i + 1
+		for j < len(ps) && ps[j].TaxpayerID == ps[i].TaxpayerID && ps[j].TaxType == ps[i].TaxType && ps[j].On == ps[i].On {
+			j++
+		}
+		if j-i > 1 {
+			run := ps[i:j]
+			sort.Slice(run, func(x, y int) bool { return bytes.Compare(run[x].ID[:], run[y].ID[:]) < 0 })
+		}
+		i = j
+	}
+	byID := make(map[uuid.UUID][]Posting, len(part))
+	for i := 0; i < len(ps); {
+		j := i + 1
+		for j < len(ps) && ps[j].TaxpayerID == ps[i].TaxpayerID {
+			j++
+		}
+		byID[ps[i].TaxpayerID] = ps[i:j:j]
+		i = j
+	}
+	return settleChunk{part: part, byID: byID}
+}
+
+// settleCompute settles the accounts of each taxpayer of a chunk.
+func settleCompute(c settleChunk, on hu.Date, withInterest bool) ([][]Account, error) {
+	out := make([][]Account, len(c.part))
+	for k, tp := range c.part {
+		own := c.byID[tp.ID]
+		for i := 0; i < len(own); {
+			j := i + 1
+			for j < len(own) && own[j].TaxType == own[i].TaxType {
+				j++
+			}
+			a, err := computeAccountWith(own[i].TaxType, own[i:j:j], on, withInterest)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = append(out[k], a)
+			i = j
+		}
+	}
+	return out, nil
 }

@@ -39,8 +39,11 @@ type InterestRunResult struct {
 // nothing; a later run posts only what accrued since.
 //
 // A run recomputes only the taxpayers whose interest may have changed
-// since the last run (interestCandidates); the first run, and a run for a
-// day before the last one, recompute everyone.
+// since the last run (interestCandidates), and of those who only owed
+// then, with nothing posted since, carries the interest of each open
+// debit on from the last run's day (interestCarry) instead of settling
+// the account again; the first run, and a run for a day before the last
+// one, recompute everyone who may owe interest (interestMayAccrue).
 func (s *Service) PostInterest(ctx context.Context, tx bun.Tx, on hu.Date, by string) (InterestRunResult, error) {
 	return s.postInterest(ctx, tx, on, by, false)
 }
@@ -49,15 +52,46 @@ func (s *Service) postInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 	var res InterestRunResult
 	run := InterestRun{ID: uuid.Must(uuid.NewV7()), On: on, RunAt: s.now().UTC(), RunBy: by}
 	var only map[uuid.UUID]bool
+	var carried map[uuid.UUID][]InterestOpenDebit
+	var previous map[uuid.UUID]hu.Forint
 	if !full {
-		var err error
-		if only, err = interestCandidates(ctx, tx, on); err != nil {
+		last, changed, owing, err := interestChanges(ctx, tx, on)
+		if err != nil {
 			return res, err
+		}
+		if last != nil {
+			// Who owed and has nothing changed: their interest is carried
+			// on; the others are settled again.
+			if carried, previous, err = interestCarry(ctx, tx, last, changed, run.ID, on); err != nil {
+				return res, err
+			}
+			only = changed
+			for id := range owing {
+				if carried[id] == nil {
+					only[id] = true
+				}
+			}
 		}
 	}
 	run.Full = only == nil
+	if run.Full && !full {
+		// Recomputing everyone: those who cannot owe interest need not be read.
+		var err error
+		if only, err = interestMayAccrue(ctx, tx, on); err != nil {
+			return res, err
+		}
+	}
 	batch := s.newBatch(by)
 	var open []InterestOpen
+	var openDebits []InterestOpenDebit
+	if err := s.postCarried(ctx, tx, batch, carried, previous, on, &res); err != nil {
+		return res, err
+	}
+	for id, ds := range carried {
+		run.Taxpayers++
+		open = append(open, InterestOpen{RunID: run.ID, TaxpayerID: id})
+		openDebits = append(openDebits, ds...)
+	}
 	err := eachTaxpayer(ctx, tx, on, true, only, func(tp Taxpayer, accounts []Account) error {
 		run.Taxpayers++
 		// Who still owes: the next run recomputes them, their interest
@@ -67,6 +101,9 @@ func (s *Service) postInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 			for _, d := range a.Debits {
 				if d.Open > 0 && !noInterest[a.TaxType] {
 					open = append(open, InterestOpen{RunID: run.ID, TaxpayerID: tp.ID})
+					if ds, ok := interestOpenDebits(run.ID, tp.ID, accounts, on); ok {
+						openDebits = append(openDebits, ds...)
+					}
 					break owes
 				}
 			}
@@ -166,6 +203,12 @@ func (s *Service) postInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 			return res, fmt.Errorf("record who owes: %w", err)
 		}
 	}
+	for start := 0; start < len(openDebits); start += batchSize / 2 {
+		part := openDebits[start:min(start+batchSize/2, len(openDebits))]
+		if _, err := tx.NewInsert().Model(&part).Exec(ctx); err != nil {
+			return res, fmt.Errorf("record open debits: %w", err)
+		}
+	}
 	return res, appendAudit(ctx, tx, "tax.interest_run", "interest_run", on.String(), map[string]any{
 		"on": on.String(), "taxpayers": res.Taxpayers, "postings": res.Postings, "charged": int64(res.Charged), "reduced": int64(res.Reduced),
 		"recomputed": run.Taxpayers, "full": run.Full, "by": by}, s.now())
@@ -218,34 +261,52 @@ var changeMargin = 24 * time.Hour
 // Each is a range read on an index, never a pass over the whole ledger
 // (no DISTINCT: it would lead the planner to walk the account index).
 func interestCandidates(ctx context.Context, tx bun.IDB, on hu.Date) (map[uuid.UUID]bool, error) {
-	var last InterestRun
-	err := tx.NewSelect().Model(&last).OrderExpr("id DESC").Limit(1).Scan(ctx)
+	last, changed, owing, err := interestChanges(ctx, tx, on)
+	if last == nil || err != nil {
+		return nil, err
+	}
+	for id := range owing {
+		changed[id] = true
+	}
+	return changed, nil
+}
+
+// interestChanges is interestCandidates in its two parts: the taxpayers
+// with a posting added since the last run or dated after its day, and
+// those who owed at it; last is nil when everyone is to be recomputed.
+func interestChanges(ctx context.Context, tx bun.IDB, on hu.Date) (last *InterestRun, changed, owing map[uuid.UUID]bool, err error) {
+	last = new(InterestRun)
+	err = tx.NewSelect().Model(last).OrderExpr("id DESC").Limit(1).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+		return nil, nil, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("last interest run: %w", err)
+		return nil, nil, nil, fmt.Errorf("last interest run: %w", err)
 	}
 	if on.Before(last.On) {
-		return nil, nil
+		return nil, nil, nil, nil
 	}
 	since := v7Floor(time.Unix(last.ID.Time().UnixTime()).Add(-changeMargin))
-	only := map[uuid.UUID]bool{}
-	for what, q := range map[string]*bun.SelectQuery{
-		"added since": tx.NewSelect().Model((*Posting)(nil)).Column("taxpayer_id").Where("id >= ?", since.String()).
-			Where("NOT (kind = ? AND id >= ? AND id <= ?)", "kesedelmi_potlek", last.ID.String(), last.LastPosting),
-		"dated after":       tx.NewSelect().Model((*Posting)(nil)).Column("taxpayer_id").Where("on_date > ?", last.On),
-		"owing at last run": tx.NewSelect().Model((*InterestOpen)(nil)).Column("taxpayer_id").Where("run_id = ?", last.ID),
+	changed, owing = map[uuid.UUID]bool{}, map[uuid.UUID]bool{}
+	for _, q := range []struct {
+		what string
+		q    *bun.SelectQuery
+		into map[uuid.UUID]bool
+	}{
+		{"added since", tx.NewSelect().Model((*Posting)(nil)).Column("taxpayer_id").Where("id >= ?", since.String()).
+			Where("NOT (kind = ? AND id >= ? AND id <= ?)", "kesedelmi_potlek", last.ID.String(), last.LastPosting), changed},
+		{"dated after", tx.NewSelect().Model((*Posting)(nil)).Column("taxpayer_id").Where("on_date > ?", last.On), changed},
+		{"owing at last run", tx.NewSelect().Model((*InterestOpen)(nil)).Column("taxpayer_id").Where("run_id = ?", last.ID), owing},
 	} {
 		var ids []uuid.UUID
-		if err := q.Scan(ctx, &ids); err != nil {
-			return nil, fmt.Errorf("interest candidates (%s): %w", what, err)
+		if err := q.q.Scan(ctx, &ids); err != nil {
+			return nil, nil, nil, fmt.Errorf("interest candidates (%s): %w", q.what, err)
 		}
 		for _, id := range ids {
-			only[id] = true
+			q.into[id] = true
 		}
 	}
-	return only, nil
+	return last, changed, owing, nil
 }
 
 // v7Floor is the smallest UUIDv7 of the millisecond t: as text it sorts

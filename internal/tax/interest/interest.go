@@ -22,6 +22,7 @@ package interest
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"sort"
 	"sync"
@@ -112,7 +113,81 @@ func baseRates() ([]hu.BaseRate, error) {
 // limitation period (Art. 164. §: five years, extended at most to ten).
 const maxDays = 15 * 366
 
+// LateTotal is Late(…).Total without the segments: settling an account
+// needs only the sum, and building each segment's exact fraction was most
+// of the cost of an interest run's arithmetic. The sum is the same exact
+// integer arithmetic (every segment has the denominator 100 000), in
+// int64 where it cannot overflow.
+func LateTotal(amount hu.Forint, due, through hu.Date, payments []Payment) (hu.Forint, error) {
+	r, err := computeWith(amount, due, through, payments, 1, 1, false, nil)
+	return r.Total, err
+}
+
+// Accrual is late-payment interest accrued up to a day, exactly: Num
+// over 100 000 forints before rounding, and Total rounded.
+type Accrual struct {
+	Num   *big.Int
+	Total hu.Forint
+}
+
+// LateAccrual is LateTotal with the exact sum, from which Carry goes on.
+func LateAccrual(amount hu.Forint, due, through hu.Date, payments []Payment) (Accrual, error) {
+	a := Accrual{Num: new(big.Int)}
+	r, err := computeWith(amount, due, through, payments, 1, 1, false, a.Num)
+	a.Total = r.Total
+	return a, err
+}
+
+// Carry continues an accrual of a debit due on due, computed up to last,
+// to through, on an outstanding amount that stayed the same after last
+// (no payment credited after last): the days after last each add
+// outstanding at that day's rate, as Late counts them, so Carry(LateAccrual(…,
+// last, ps), amount − Σps, due, last, through) is Late(…, through, ps).
+func Carry(a Accrual, outstanding hu.Forint, due, last, through hu.Date) (Accrual, error) {
+	if outstanding <= 0 || !due.IsValid() || !last.IsValid() || !through.IsValid() || through.Before(last) {
+		return Accrual{}, &Problem{"Érvénytelen folytatás.", "Nothing to carry on."}
+	}
+	start := due
+	if !hu.IsWorkingDay(due) {
+		start = hu.NextWorkingDay(due)
+	}
+	start = start.AddDays(1)
+	if through.DaysSince(start) > maxDays {
+		return Accrual{}, &Problem{"Legfeljebb 15 évre számolunk pótlékot; ennél régebbi tartozás elévült.", "Interest is computed for at most 15 years; an older debt is time-barred."}
+	}
+	rates, err := baseRates()
+	if err != nil {
+		return Accrual{}, err
+	}
+	n := new(big.Int).Set(a.Num)
+	from := last.AddDays(1)
+	if from.Before(start) {
+		from = start
+	}
+	for d := from; !d.After(through); {
+		bp, err := hu.BaseRateOn(d)
+		if err != nil {
+			return Accrual{}, err
+		}
+		end := through
+		if i := sort.Search(len(rates), func(i int) bool { return rates[i].From.After(d) }); i < len(rates) && rates[i].From.AddDays(-1).Before(end) {
+			end = rates[i].From.AddDays(-1)
+		}
+		t := new(big.Int).Mul(big.NewInt(int64(outstanding)), big.NewInt(DailyMilli(bp)))
+		n.Add(n, t.Mul(t, big.NewInt(int64(end.DaysSince(d)+1))))
+		d = end.AddDays(1)
+	}
+	total, err := roundHalfUp(new(big.Rat).SetFrac(n, big.NewInt(100_000)))
+	return Accrual{Num: n, Total: total}, err
+}
+
 func compute(amount hu.Forint, due, through hu.Date, payments []Payment, num, den int64) (Result, error) {
+	return computeWith(amount, due, through, payments, num, den, true, nil)
+}
+
+// computeWith computes the interest; without segments it keeps only the
+// total's numerator over 100 000·den, and sets accrued to it when given.
+func computeWith(amount hu.Forint, due, through hu.Date, payments []Payment, num, den int64, segments bool, accrued *big.Int) (Result, error) {
 	if amount <= 0 {
 		return Result{}, &Problem{"Az összeg legyen pozitív, egész forint.", "The amount must be a positive whole number of forints."}
 	}
@@ -159,6 +234,10 @@ func compute(amount hu.Forint, due, through hu.Date, payments []Payment, num, de
 		return Result{}, err
 	}
 	var seg *Segment
+	// Without segments: the sum of outstanding·daily·days·num, in int64
+	// while it fits, in big.Int from the first term that might not.
+	var sum int64
+	var bigSum *big.Int
 	for d := r.Start; !d.After(through); {
 		// A payment credited on day p still counts on p and stops the
 		// interest from p+1.
@@ -184,6 +263,19 @@ func compute(amount hu.Forint, due, through hu.Date, payments []Payment, num, de
 		}
 		days := last.DaysSince(d) + 1
 		daily := DailyMilli(bp)
+		if !segments {
+			if t, ok := mulFits(int64(outstanding), daily, int64(days)*num); ok && bigSum == nil && sum <= math.MaxInt64-t {
+				sum += t
+			} else {
+				if bigSum == nil {
+					bigSum = big.NewInt(sum)
+				}
+				n := new(big.Int).Mul(big.NewInt(int64(outstanding)), big.NewInt(daily))
+				bigSum.Add(bigSum, n.Mul(n, big.NewInt(int64(days)*num)))
+			}
+			d = last.AddDays(1)
+			continue
+		}
 		if seg == nil || seg.Outstanding != outstanding || seg.BaseRateBP != bp || seg.To.AddDays(1) != d {
 			r.Segments = append(r.Segments, Segment{From: d, Outstanding: outstanding, BaseRateBP: bp, DailyMilli: daily})
 			seg = &r.Segments[len(r.Segments)-1]
@@ -191,6 +283,26 @@ func compute(amount hu.Forint, due, through hu.Date, payments []Payment, num, de
 		seg.To = last
 		seg.Days += days
 		d = last.AddDays(1)
+	}
+	if !segments {
+		if accrued != nil {
+			if bigSum == nil {
+				accrued.SetInt64(sum)
+			} else {
+				accrued.Set(bigSum)
+			}
+		}
+		// floor(N/D + 1/2) = floor((2N + D) / 2D), as roundHalfUp does.
+		if D := 100_000 * den; bigSum == nil && sum <= (math.MaxInt64-D)/2 {
+			r.Total = hu.Forint((2*sum + D) / (2 * D))
+			return r, nil
+		}
+		if bigSum == nil {
+			bigSum = big.NewInt(sum)
+		}
+		t, err := roundHalfUp(new(big.Rat).SetFrac(bigSum, big.NewInt(100_000*den)))
+		r.Total = t
+		return r, err
 	}
 	for i := range r.Segments {
 		s := &r.Segments[i]
@@ -217,4 +329,19 @@ func roundHalfUp(x *big.Rat) (hu.Forint, error) {
 		return 0, fmt.Errorf("interest: total out of range")
 	}
 	return hu.Forint(q.Int64()), nil
+}
+
+// mulFits returns a·b·c when it fits in an int64 (all three non-negative).
+func mulFits(a, b, c int64) (int64, bool) {
+	if a < 0 || b < 0 || c < 0 {
+		return 0, false
+	}
+	if a != 0 && b > math.MaxInt64/a {
+		return 0, false
+	}
+	ab := a * b
+	if ab != 0 && c > math.MaxInt64/ab {
+		return 0, false
+	}
+	return ab * c, true
 }
