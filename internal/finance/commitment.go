@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -102,10 +104,13 @@ type Commitment struct {
 	CommittedAt     *time.Time `bun:"committed_at" json:"committed_at,omitempty"`
 	EntryID         string     `bun:"entry_id" json:"entry_id,omitempty"`
 
-	Years        []CommitmentYear `bun:"-" json:"years"`
-	Performances []Performance    `bun:"-" json:"performances"`
-	Steps        []Step           `bun:"-" json:"steps"`
-	Invoices     []Invoice        `bun:"-" json:"invoices"`
+	Years []CommitmentYear `bun:"-" json:"years"`
+	// Rolled are the later years whose part has been rolled into them
+	// (commitment_roll.go): performance can be certified in those too.
+	Rolled       []int         `bun:"-" json:"rolled,omitempty"`
+	Performances []Performance `bun:"-" json:"performances"`
+	Steps        []Step        `bun:"-" json:"steps"`
+	Invoices     []Invoice     `bun:"-" json:"invoices"`
 }
 
 // CommitmentYear is one year's part of a commitment.
@@ -150,8 +155,53 @@ func (c Commitment) Performed() hu.Forint {
 	return s
 }
 
-// Open is the part of this year's commitment not yet certified.
-func (c Commitment) Open() hu.Forint { return c.Amount() - c.Performed() }
+// Open is the part of the commitment's own year not yet certified.
+func (c Commitment) Open() hu.Forint { return c.OpenIn(c.Year) }
+
+// PartOf is the part of the commitment that falls on year y.
+func (c Commitment) PartOf(y int) hu.Forint {
+	for _, cy := range c.Years {
+		if cy.Year == y {
+			return cy.Amount
+		}
+	}
+	return 0
+}
+
+// PerformedIn is what was certified against it on days of year y.
+func (c Commitment) PerformedIn(y int) hu.Forint {
+	var s hu.Forint
+	for _, p := range c.Performances {
+		if p.On.Year == y {
+			s += p.Amount
+		}
+	}
+	return s
+}
+
+// OpenIn is the part of year y not yet certified.
+func (c Commitment) OpenIn(y int) hu.Forint { return c.PartOf(y) - c.PerformedIn(y) }
+
+// WorkingYear is the year whose part an action on day bears on: the
+// day's year if that is the commitment's own year or a year its part was
+// rolled into, else the commitment's own year (and the day is refused
+// where it must fall in that year).
+func (c Commitment) WorkingYear(day hu.Date) int {
+	if day.Year == c.Year || slices.Contains(c.Rolled, day.Year) {
+		return day.Year
+	}
+	return c.Year
+}
+
+// yearsOpen names the years performance may be certified in, for a
+// refusal: the own year and the years rolled into.
+func (c Commitment) yearsOpen() string {
+	ys := []string{strconv.Itoa(c.Year)}
+	for _, y := range c.Rolled {
+		ys = append(ys, strconv.Itoa(y))
+	}
+	return strings.Join(ys, ", ")
+}
 
 // Performance is one invoice or performance certified against a
 // commitment, and its way to payment.
@@ -304,6 +354,13 @@ func CommitmentByID(ctx context.Context, tx bun.IDB, id uuid.UUID) (Commitment, 
 	if err := tx.NewSelect().Model(&c.Performances).Where("commitment_id = ?", id).OrderExpr("certified_at, id").Scan(ctx); err != nil {
 		return Commitment{}, err
 	}
+	var rolls []CommitmentRoll
+	if err := tx.NewSelect().Model(&rolls).Where("commitment_id = ?", id).OrderExpr("year").Scan(ctx); err != nil {
+		return Commitment{}, err
+	}
+	for _, r := range rolls {
+		c.Rolled = append(c.Rolled, r.Year)
+	}
 	if err := tx.NewSelect().Model(&c.Steps).Where("commitment_id = ?", id).OrderExpr("at, id").Scan(ctx); err != nil {
 		return Commitment{}, err
 	}
@@ -314,10 +371,12 @@ func CommitmentByID(ctx context.Context, tx bun.IDB, id uuid.UUID) (Commitment, 
 }
 
 // Commitments lists an entity's commitments of a year, newest first,
-// with their years and performances (not their steps).
+// with their years and performances (not their steps): those made in the
+// year and the earlier ones whose part was rolled into it.
 func Commitments(ctx context.Context, tx bun.IDB, entity uuid.UUID, year int) ([]Commitment, error) {
 	var cs []Commitment
-	if err := tx.NewSelect().Model(&cs).Where("entity_id = ? AND year = ?", entity, year).OrderExpr("drafted_at DESC, id DESC").Scan(ctx); err != nil {
+	rolledIn := tx.NewSelect().Model((*CommitmentRoll)(nil)).Column("commitment_id").Where("entity_id = ? AND year = ?", entity, year)
+	if err := tx.NewSelect().Model(&cs).Where("entity_id = ? AND (year = ? OR id IN (?))", entity, year, rolledIn).OrderExpr("drafted_at DESC, id DESC").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("commitments: %w", err)
 	}
 	if len(cs) == 0 {
@@ -341,6 +400,13 @@ func Commitments(ctx context.Context, tx bun.IDB, entity uuid.UUID, year int) ([
 	}
 	for _, p := range ps {
 		cs[idx[p.CommitmentID]].Performances = append(cs[idx[p.CommitmentID]].Performances, p)
+	}
+	var rolls []CommitmentRoll
+	if err := tx.NewSelect().Model(&rolls).Where("commitment_id IN (?)", bun.In(ids)).OrderExpr("year").Scan(ctx); err != nil {
+		return nil, err
+	}
+	for _, r := range rolls {
+		cs[idx[r.CommitmentID]].Rolled = append(cs[idx[r.CommitmentID]].Rolled, r.Year)
 	}
 	return cs, nil
 }
@@ -382,8 +448,8 @@ func CheckStep(ctx context.Context, tx bun.IDB, c Commitment, perf *Performance,
 		if c.State != Committed {
 			return problem("wrong_state", "", "Teljesítést csak vállalt kötelezettségre lehet igazolni.", "Performance can only be certified on a commitment that has been made."), nil
 		}
-		if c.Open() <= 0 {
-			return problem("nothing_open", "amount", "A kötelezettségvállalás idei része (%s Ft) már teljesen igazolt.", "This year's part of the commitment (%s Ft) is fully certified.", c.Amount().Grouped()), nil
+		if y := c.WorkingYear(day); c.OpenIn(y) <= 0 {
+			return problem("nothing_open", "amount", "A kötelezettségvállalás %d. évi része (%s Ft) már teljesen igazolt.", "The commitment's part for %d (%s Ft) is fully certified.", y, c.PartOf(y).Grouped()), nil
 		}
 	case StepValidate:
 		// Érvényesítés checks that performance was certified (§B.5).
@@ -574,9 +640,12 @@ func (s *Service) Certify(ctx context.Context, tx bun.Tx, id uuid.UUID, in Perfo
 	if err := s.allowed(ctx, tx, c, nil, StepCertify, a); err != nil {
 		return Performance{}, err
 	}
+	// The year's part bears the performance: the commitment's own year,
+	// or a later one its part was rolled into.
+	year := c.WorkingYear(in.On)
 	// What other invoices await is not open to a certification without
 	// an invoice; a certified invoice's own amount is.
-	open := c.Open() - c.Pending()
+	open := c.OpenIn(year) - c.PendingIn(year)
 	var iv *Invoice
 	if in.Invoice != uuid.Nil {
 		for i := range c.Invoices {
@@ -587,14 +656,18 @@ func (s *Service) Certify(ctx context.Context, tx bun.Tx, id uuid.UUID, in Perfo
 		if iv == nil {
 			return Performance{}, problem("no_invoice", "invoice", "Ehhez a kötelezettségvállaláshoz nincs ilyen, igazolásra váró számla.", "This commitment has no such invoice awaiting certification.")
 		}
-		in.Document, in.Amount, open = iv.Number, iv.Amount, open+iv.Amount
+		in.Document, in.Amount = iv.Number, iv.Amount
+		if c.WorkingYear(iv.ReceivedOn) == year {
+			open += iv.Amount
+		}
 	}
 	in.Document = strings.TrimSpace(in.Document)
 	if in.Document == "" || len(in.Document) > 200 {
 		return Performance{}, problem("no_document", "document", "Adja meg a számla (vagy teljesítést igazoló irat) számát, legfeljebb 200 karakter.", "Give the invoice (or other document) number, at most 200 characters.")
 	}
-	if !in.On.IsValid() || in.On.Year != c.Year {
-		return Performance{}, problem("bad_date", "on", "A teljesítés napja a kötelezettségvállalás évébe essen (%d).", "The day of performance must be in the commitment's year (%d).", c.Year)
+	if !in.On.IsValid() || in.On.Year != year {
+		return Performance{}, problem("bad_date", "on", "A teljesítés napja a kötelezettségvállalás évébe vagy olyan évébe essen, amelybe a részét már átvitték (%s).",
+			"The day of performance must be in the commitment's year or a year its part was rolled into (%s).", c.yearsOpen())
 	}
 	if in.Amount <= 0 {
 		return Performance{}, problem("bad_amount", "amount", "Az összeg pozitív, egész forint legyen.", "The amount must be a positive whole number of forints.")
@@ -602,7 +675,7 @@ func (s *Service) Certify(ctx context.Context, tx bun.Tx, id uuid.UUID, in Perfo
 	if in.Amount > open {
 		return Performance{}, problem("beyond_commitment", "amount", "A teljesítés (%s Ft) több, mint a kötelezettségvállalás nyitott része: %s Ft (vállalt %s Ft, már igazolt %s Ft, igazolásra váró számlák %s Ft).",
 			"The performance (%s Ft) is more than the commitment's open part: %s Ft (committed %s Ft, already certified %s Ft, invoices awaiting certification %s Ft).",
-			in.Amount.Grouped(), open.Grouped(), c.Amount().Grouped(), c.Performed().Grouped(), c.Pending().Grouped())
+			in.Amount.Grouped(), open.Grouped(), c.PartOf(year).Grouped(), c.PerformedIn(year).Grouped(), c.PendingIn(year).Grouped())
 	}
 	en, err := s.Post(ctx, tx, Event{Entity: c.EntityID, Kind: EvInvoice, On: in.On, Rovat: c.Rovat, Funkcio: c.Funkcio, Task: c.Task, Amount: in.Amount,
 		Partner: c.Partner, Commitment: c.ID.String(), Document: in.Document, Text: c.Subject, Cost: strings.TrimSpace(in.Cost)}, a.Username)
@@ -645,8 +718,9 @@ func (s *Service) Pay(ctx context.Context, tx bun.Tx, id, perf uuid.UUID, on hu.
 	if err := s.allowed(ctx, tx, c, p, StepPay, a); err != nil {
 		return Performance{}, err
 	}
-	if !on.IsValid() || on.Year != c.Year {
-		return Performance{}, problem("bad_date", "on", "A kifizetés napja a kötelezettségvállalás évébe essen (%d).", "The day of payment must be in the commitment's year (%d).", c.Year)
+	// Paid in the year whose part the performance bore.
+	if !on.IsValid() || on.Year != p.On.Year {
+		return Performance{}, problem("bad_date", "on", "A kifizetés napja a teljesítés évébe essen (%d).", "The day of payment must be in the year of the performance (%d).", p.On.Year)
 	}
 	en, err := s.Post(ctx, tx, Event{Entity: c.EntityID, Kind: EvPayment, On: on, Rovat: c.Rovat, Funkcio: c.Funkcio, Task: c.Task, Amount: p.Amount,
 		Partner: c.Partner, Commitment: c.ID.String(), Document: p.Document, Text: c.Subject}, a.Username)

@@ -2,6 +2,7 @@ package finance_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -94,6 +95,50 @@ func TestCommitmentRollIntoNextYear(t *testing.T) {
 			return err
 		}
 		return err2
+	})
+
+	// The rolled part is performed and paid in 2027: certified within its
+	// 250,000 Ft, refused beyond it and outside the years open to it;
+	// paid in 2027, which releases the commitment on 0513 of 2027.
+	d27 := func(m time.Month, d int) hu.Date { return hu.Date{Year: 2027, Month: m, Day: d} }
+	var perf finance.Performance
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		perf, err = c.s.Certify(ctx, tx, multi.ID, finance.PerformanceInput{On: d27(1, 10), Amount: 200_000, Document: "SZLA-2027-1"}, certifier)
+		return err
+	})
+	c.refused("beyond the rolled part", "beyond_commitment", func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Certify(ctx, tx, multi.ID, finance.PerformanceInput{On: d27(1, 11), Amount: 50_001, Document: "SZLA-2027-2"}, certifier)
+		return err
+	})
+	c.refused("a year not rolled into", "bad_date", func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.Certify(ctx, tx, single.ID, finance.PerformanceInput{On: d27(1, 11), Amount: 1_000, Document: "SZLA-2027-3"}, certifier)
+		return err
+	})
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		if _, err := c.s.Validate(ctx, tx, multi.ID, perf.ID, validator); err != nil {
+			return err
+		}
+		if _, err := c.s.Order(ctx, tx, multi.ID, perf.ID, orderer); err != nil {
+			return err
+		}
+		_, err := c.s.Pay(ctx, tx, multi.ID, perf.ID, d27(1, 12), drafter)
+		return err
+	})
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		st, err := finance.LineStatus(ctx, tx, c.e.ID, 2027, finance.LineKey{Rovat: "K334", Funkcio: "064010"})
+		if err == nil && (st.Performance != 200_000 || st.OpenCommitment != 50_000) {
+			t.Errorf("2027 after the payment: performance %s, open commitment %s", st.Performance, st.OpenCommitment)
+		}
+		cm, err2 := finance.CommitmentByID(ctx, tx, multi.ID)
+		if err2 == nil && (cm.OpenIn(2027) != 50_000 || cm.Open() != 300_000 || len(cm.Rolled) != 1) {
+			t.Errorf("open parts: 2027 %s, own year %s, rolled %v", cm.OpenIn(2027), cm.Open(), cm.Rolled)
+		}
+		list, err3 := finance.Commitments(ctx, tx, c.e.ID, 2027)
+		if err3 == nil && (len(list) != 1 || list[0].ID != multi.ID) {
+			t.Errorf("2027's commitments list %d, want the rolled one", len(list))
+		}
+		return errors.Join(err, err2, err3)
 	})
 
 	// A closed January refuses the roll of 2028, and writes nothing.

@@ -62,6 +62,18 @@ func (c Commitment) Pending() hu.Forint {
 	return s
 }
 
+// PendingIn is the sum of the invoices awaiting certification that bear
+// on year y's part (by the day they arrived).
+func (c Commitment) PendingIn(y int) hu.Forint {
+	var s hu.Forint
+	for _, iv := range c.Invoices {
+		if iv.PerformanceID == "" && c.WorkingYear(iv.ReceivedOn) == y {
+			s += iv.Amount
+		}
+	}
+	return s
+}
+
 // PendingInvoices lists the invoices not yet certified.
 func (c Commitment) PendingInvoices() []Invoice {
 	var out []Invoice
@@ -115,10 +127,11 @@ func (s *Service) RegisterInvoice(ctx context.Context, tx bun.Tx, reg Registrar,
 	if in.Amount <= 0 {
 		return Invoice{}, problem("bad_amount", "amount", "Az összeg pozitív, egész forint legyen.", "The amount must be a positive whole number of forints.")
 	}
-	if free := c.Open() - c.Pending(); in.Amount > free {
+	y := c.WorkingYear(in.ReceivedOn)
+	if free := c.OpenIn(y) - c.PendingIn(y); in.Amount > free {
 		return Invoice{}, problem("beyond_commitment", "amount", "A számla (%s Ft) több, mint a kötelezettségvállalás nyitott része: %s Ft (vállalt %s Ft, igazolt %s Ft, igazolásra váró számlák %s Ft).",
 			"The invoice (%s Ft) is more than the commitment's open part: %s Ft (committed %s Ft, certified %s Ft, invoices awaiting certification %s Ft).",
-			in.Amount.Grouped(), free.Grouped(), c.Amount().Grouped(), c.Performed().Grouped(), c.Pending().Grouped())
+			in.Amount.Grouped(), free.Grouped(), c.PartOf(y).Grouped(), c.PerformedIn(y).Grouped(), c.PendingIn(y).Grouped())
 	}
 	number, err := reg.RegisterIncoming(ctx, tx, InvoiceBook, "Számla "+in.Number+" – "+c.Subject, c.Partner, by)
 	if err != nil {
