@@ -82,6 +82,7 @@ func (s *Service) postInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 		}
 	}
 	batch := s.newBatch(by)
+	batch.runAudited = true
 	var open []InterestOpen
 	var openDebits []InterestOpenDebit
 	if err := s.postCarried(ctx, tx, batch, carried, previous, on, &res); err != nil {
@@ -211,7 +212,7 @@ func (s *Service) postInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 	}
 	return res, appendAudit(ctx, tx, "tax.interest_run", "interest_run", on.String(), map[string]any{
 		"on": on.String(), "taxpayers": res.Taxpayers, "postings": res.Postings, "charged": int64(res.Charged), "reduced": int64(res.Reduced),
-		"recomputed": run.Taxpayers, "full": run.Full, "by": by}, s.now())
+		"recomputed": run.Taxpayers, "full": run.Full, "run": run.ID.String(), "last_posting": run.LastPosting, "by": by}, s.now())
 }
 
 // InterestRun records a run: the next one starts from it.
