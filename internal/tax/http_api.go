@@ -12,6 +12,7 @@ import (
 	"github.com/openasp-hu/asp/internal/platform/access"
 	"github.com/openasp-hu/asp/internal/platform/api"
 	"github.com/openasp-hu/asp/internal/platform/audit"
+	"github.com/openasp-hu/asp/internal/platform/db"
 	"github.com/openasp-hu/asp/internal/platform/identity"
 	"github.com/openasp-hu/asp/internal/platform/module"
 	"github.com/openasp-hu/asp/internal/platform/web"
@@ -109,4 +110,23 @@ func apiProblem(r *http.Request, prob *Problem) error {
 		e.Fields = []web.FieldError{{Field: prob.Field, Message: prob.Message(lang)}}
 	}
 	return e
+}
+
+// pathRow reads the id in the path parameter name and checks that the
+// tenant has such a row of model, so that another tenant's id is not found
+// before a request's body is read. db.Count, because a plain Count skips
+// the tenant filter.
+func (h *handlers) pathRow(r *http.Request, name string, model any) (uuid.UUID, error) {
+	id, err := uuid.Parse(r.PathValue(name))
+	if err != nil {
+		return uuid.Nil, web.NotFound()
+	}
+	err = h.deps.DB.InTenantRead(r.Context(), access.PrincipalFrom(r.Context()).Tenant, func(ctx context.Context, tx bun.Tx) error {
+		n, err := db.Count(ctx, tx.NewSelect().Model(model).Where("id = ?", id))
+		if err == nil && n == 0 {
+			return web.NotFound()
+		}
+		return err
+	})
+	return id, err
 }

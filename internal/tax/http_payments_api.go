@@ -13,7 +13,6 @@ import (
 	"github.com/openasp-hu/asp/internal/platform/api"
 	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/bankstatement"
-	"github.com/openasp-hu/asp/internal/platform/db"
 	"github.com/openasp-hu/asp/internal/platform/separation"
 	"github.com/openasp-hu/asp/internal/platform/web"
 )
@@ -135,19 +134,7 @@ func (h *handlers) apiUnmatched(w http.ResponseWriter, r *http.Request) error {
 func (h *handlers) apiAssignEntry(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := access.PrincipalFrom(ctx)
-	id, err := uuid.Parse(r.PathValue("entry"))
-	if err != nil {
-		return web.NotFound()
-	}
-	// Another tenant's entry is not found, before the body is read.
-	err = h.deps.DB.InTenantRead(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
-		// db.Count: a plain Count skips the tenant filter.
-		n, err := db.Count(ctx, tx.NewSelect().Model((*BankEntry)(nil)).Where("id = ?", id))
-		if err == nil && n == 0 {
-			return web.NotFound()
-		}
-		return err
-	})
+	id, err := h.pathRow(r, "entry", (*BankEntry)(nil))
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/openasp-hu/asp/internal/hu"
 	"github.com/openasp-hu/asp/internal/platform/access"
 	"github.com/openasp-hu/asp/internal/platform/api"
-	"github.com/openasp-hu/asp/internal/platform/db"
 	"github.com/openasp-hu/asp/internal/platform/identity"
 	"github.com/openasp-hu/asp/internal/platform/module"
 	"github.com/openasp-hu/asp/internal/platform/separation"
@@ -79,19 +78,7 @@ func (h *handlers) apiPost(w http.ResponseWriter, r *http.Request) error {
 func (h *handlers) apiReverse(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := access.PrincipalFrom(ctx)
-	id, err := uuid.Parse(r.PathValue("posting"))
-	if err != nil {
-		return web.NotFound()
-	}
-	// Another tenant's posting is not found, before the body is read.
-	err = h.deps.DB.InTenantRead(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
-		// db.Count: a plain Count skips the tenant filter.
-		n, err := db.Count(ctx, tx.NewSelect().Model((*Posting)(nil)).Where("id = ?", id))
-		if err == nil && n == 0 {
-			return web.NotFound()
-		}
-		return err
-	})
+	id, err := h.pathRow(r, "posting", (*Posting)(nil))
 	if err != nil {
 		return err
 	}
