@@ -39,6 +39,10 @@ type ObjectState struct {
 type OwnerShare struct {
 	TaxpayerID uuid.UUID
 	Share      Share
+	// NotPerson marks an organisation: the communal tax is a tax of
+	// private persons (magánszemélyek kommunális adója, Htv. 24. §), so an
+	// organisation's share of an object bears none.
+	NotPerson bool
 }
 
 // SnapshotCutoff is the last day whose events count for taxYear: 31
@@ -358,10 +362,22 @@ func Assess(taxYear int, objects []ObjectState, rules AssessRules) (parts []Asse
 			continue
 		}
 		for _, p := range SplitByShare(ot.Tax, o.Owners, o.SoleTaxpayer) {
+			if ot.TaxType == caps.CommunalTax && notPerson(o.Owners, p.TaxpayerID) {
+				continue // the share stays untaxed; the others pay only their own
+			}
 			parts = append(parts, AssessedPart{ObjectTax: ot, TaxpayerID: p.TaxpayerID, Share: p.Share, Part: p.Tax})
 		}
 	}
 	return parts, noRate
+}
+
+func notPerson(owners []OwnerShare, id uuid.UUID) bool {
+	for _, o := range owners {
+		if o.TaxpayerID == id {
+			return o.NotPerson
+		}
+	}
+	return false
 }
 
 type parcelTax struct {

@@ -158,11 +158,20 @@ func Snapshot(ctx context.Context, tx bun.IDB, taxYear int) ([]ObjectState, map[
 	if err := tx.NewSelect().Model(&owners).Scan(ctx); err != nil {
 		return nil, nil, fmt.Errorf("owners: %w", err)
 	}
+	// Organisations, for the communal tax (a tax of private persons).
+	var orgs []uuid.UUID
+	if err := tx.NewSelect().Model((*Taxpayer)(nil)).Column("id").Where("kind <> ?", "person").Scan(ctx, &orgs); err != nil {
+		return nil, nil, fmt.Errorf("organisations: %w", err)
+	}
+	org := make(map[uuid.UUID]bool, len(orgs))
+	for _, id := range orgs {
+		org[id] = true
+	}
 	byVersion := make(map[key][]OwnerShare, len(latest))
 	for _, o := range owners {
 		if v, ok := latest[o.ObjectID]; ok && v.Version == o.Version {
 			k := key{o.ObjectID, o.Version}
-			byVersion[k] = append(byVersion[k], OwnerShare{TaxpayerID: o.TaxpayerID, Share: Share{o.ShareNum, o.ShareDen}})
+			byVersion[k] = append(byVersion[k], OwnerShare{TaxpayerID: o.TaxpayerID, Share: Share{o.ShareNum, o.ShareDen}, NotPerson: org[o.TaxpayerID]})
 		}
 	}
 	out := make([]ObjectState, 0, len(latest))

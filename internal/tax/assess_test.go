@@ -27,7 +27,7 @@ var (
 // Saturday) and 2025-09-15; two co-owners of ½ each owe 96,000 a year.
 func TestWorkedExampleA15(t *testing.T) {
 	flat := ObjectState{ObjectID: uuid.New(), Kind: ObjectBuilding, Version: 1, AreaM2: 120, Category: "lakas", ValidFrom: d(2010, 5, 1),
-		Owners: []OwnerShare{{ownerA, Share{1, 2}}, {ownerB, Share{1, 2}}}}
+		Owners: []OwnerShare{{TaxpayerID: ownerA, Share: Share{1, 2}}, {TaxpayerID: ownerB, Share: Share{1, 2}}}}
 	rules := AssessRules{Rates: []RateInForce{rateLine(caps.BuildingTax, caps.PerSquareMetre, 1_600_000, "", "")}}
 	ot := AssessObject(flat, rules)
 	if ot.Tax != 192_000 || ot.NoRate {
@@ -45,7 +45,7 @@ func TestWorkedExampleA15(t *testing.T) {
 }
 
 func TestSplitByShareAddsUpExactly(t *testing.T) {
-	thirds := []OwnerShare{{ownerA, Share{1, 3}}, {ownerB, Share{1, 3}}, {ownerC, Share{1, 3}}}
+	thirds := []OwnerShare{{TaxpayerID: ownerA, Share: Share{1, 3}}, {TaxpayerID: ownerB, Share: Share{1, 3}}, {TaxpayerID: ownerC, Share: Share{1, 3}}}
 	for _, tc := range []struct {
 		tax    hu.Forint
 		owners []OwnerShare
@@ -54,9 +54,9 @@ func TestSplitByShareAddsUpExactly(t *testing.T) {
 		{100, thirds, []hu.Forint{34, 33, 33}}, // tie: larger share, then smaller id gets the forint
 		{101, thirds, []hu.Forint{34, 34, 33}},
 		{0, thirds, []hu.Forint{0, 0, 0}},
-		{10, []OwnerShare{{ownerA, Share{1, 6}}, {ownerB, Share{5, 6}}}, []hu.Forint{2, 8}}, // 1.67 / 8.33: largest remainder to A
-		{7, []OwnerShare{{ownerB, Share{1, 2}}, {ownerA, Share{2, 4}}}, []hu.Forint{3, 4}},  // equal shares: smaller id (A) first
-		{999_999, []OwnerShare{{ownerA, Share{3, 7}}, {ownerB, Share{4, 7}}}, []hu.Forint{428_571, 571_428}},
+		{10, []OwnerShare{{TaxpayerID: ownerA, Share: Share{1, 6}}, {TaxpayerID: ownerB, Share: Share{5, 6}}}, []hu.Forint{2, 8}}, // 1.67 / 8.33: largest remainder to A
+		{7, []OwnerShare{{TaxpayerID: ownerB, Share: Share{1, 2}}, {TaxpayerID: ownerA, Share: Share{2, 4}}}, []hu.Forint{3, 4}},  // equal shares: smaller id (A) first
+		{999_999, []OwnerShare{{TaxpayerID: ownerA, Share: Share{3, 7}}, {TaxpayerID: ownerB, Share: Share{4, 7}}}, []hu.Forint{428_571, 571_428}},
 	} {
 		got := SplitByShare(tc.tax, tc.owners, nil)
 		var sum hu.Forint
@@ -187,7 +187,7 @@ func FuzzSplitByShare(f *testing.F) {
 		if tax < 0 || tax > 1e12 || n1 <= 0 || d1 <= 0 || n2 <= 0 || d2 <= 0 || d1 > maxShareDen || d2 > maxShareDen || n1 > d1 || n2 > d2 {
 			return
 		}
-		parts := SplitByShare(hu.Forint(tax), []OwnerShare{{ownerA, Share{n1, d1}}, {ownerB, Share{n2, d2}}}, nil)
+		parts := SplitByShare(hu.Forint(tax), []OwnerShare{{TaxpayerID: ownerA, Share: Share{n1, d1}}, {TaxpayerID: ownerB, Share: Share{n2, d2}}}, nil)
 		var sum hu.Forint
 		for _, p := range parts {
 			sum += p.Tax
