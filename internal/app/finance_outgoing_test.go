@@ -39,6 +39,20 @@ func TestOutgoingInvoicesAndBankStatementsPagesAndAPI(t *testing.T) {
 		t.Errorf("issue on a K rovat: %d\n%s", p.Status, p.Body)
 	}
 	inv.Set("rovat", "B402")
+	// Without the entity's adószám no invoice goes out; the key user
+	// records it on the entity's page (a wrong one is refused there).
+	if p := m.post(ent+"/outgoing", inv); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "Áfa tv. 169. §") {
+		t.Errorf("issue without the seller's tax number: %d", p.Status)
+	}
+	if p := m.post(ent+"/tax-number", url.Values{"form": {"tax_number"}, "tax_number": {"15730151-2-02"}}); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "ellenőrző számjegy") {
+		t.Errorf("a wrong tax number: %d", p.Status)
+	}
+	if p := m.post(ent+"/tax-number", url.Values{"form": {"tax_number"}, "tax_number": {"15730150-2-02"}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("tax number: %d", p.Status)
+	}
+	if p := m.get(ent); !strings.Contains(p.Body, "adószám 15730150-2-02") {
+		t.Errorf("the entity page does not show the tax number")
+	}
 	p = m.post(ent+"/outgoing", inv)
 	if p.Status != http.StatusSeeOther {
 		t.Fatalf("issue: %d\n%s", p.Status, p.Body)

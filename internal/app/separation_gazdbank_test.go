@@ -20,7 +20,7 @@ func outgoingOfB(t *testing.T, a *App) (outgoing, bankEntry string) {
 	s := &finance.Service{Now: a.Now}
 	today := hu.DateOf(a.Now())
 	err := a.DB.InTenant(cliContext(context.Background()), "17376", func(ctx context.Context, tx bun.Tx) error {
-		e, err := s.CreateEntity(ctx, tx, finance.EntityInput{Kind: finance.Institution, Name: "Abai Könyvtár", Functions: []string{"011130"}}, "harness")
+		e, err := s.CreateEntity(ctx, tx, finance.EntityInput{Kind: finance.Institution, Name: "Abai Könyvtár", TaxNumber: "15411107-2-02", Functions: []string{"011130"}}, "harness")
 		if err != nil {
 			return err
 		}

@@ -26,6 +26,9 @@ func BenchmarkBankImport(b *testing.B) {
 		if _, err := f.s.AddBankAccount(ctx, tx, e.ID, bankOwnAccount, "", "bench"); err != nil {
 			return err
 		}
+		if _, err := f.s.SetEntityTaxNumber(ctx, tx, e.ID, "15730150-2-02", "bench"); err != nil {
+			return err
+		}
 		for i := 0; i < n; i++ {
 			o, err := f.s.IssueOutgoing(ctx, tx, e.ID, outgoingInput(hu.Forint(1000+i), d26(3, 5)), "bench")
 			if err != nil {

@@ -32,6 +32,7 @@ type handlers struct {
 var SeparationRoutes = append([]separation.Route{
 	{Pattern: "GET /finance/entities/{entity}"},
 	{Pattern: "POST /finance/entities/{entity}/functions", Form: map[string][]string{"functions": {"011130"}}},
+	{Pattern: "POST /finance/entities/{entity}/tax-number", Form: map[string][]string{"tax_number": {"15730150-2-02"}}},
 	{Pattern: "POST /finance/entities/{entity}/budget", Form: map[string][]string{"kind": {"original"}, "year": {"2026"}, "rovat": {"K1101"}, "funkcio": {"011130"}, "amount": {"1"}}},
 	{Pattern: "POST /finance/entities/{entity}/budget/import"},
 	{Pattern: "POST /finance/entities/{entity}/events", Form: map[string][]string{"event": {"commitment"}, "on": {"2026-03-02"}, "rovat": {"K1101"}, "funkcio": {"011130"}, "amount": {"1"}}},
@@ -54,6 +55,7 @@ func (h *handlers) routes(rt *web.Router, d module.Deps) {
 	rt.Handle("POST /finance/entities", h.createEntity, manage...)
 	rt.Handle("GET /finance/entities/{entity}", h.entity, read...)
 	rt.Handle("POST /finance/entities/{entity}/functions", h.addFunctions, manage...)
+	rt.Handle("POST /finance/entities/{entity}/tax-number", h.setTaxNumber, manage...)
 	rt.Handle("POST /finance/entities/{entity}/budget", h.budgetChange, post...)
 	rt.Handle("POST /finance/entities/{entity}/budget/import", h.budgetImport, post...)
 	rt.Handle("POST /finance/entities/{entity}/events", h.postEvent, post...)
@@ -120,12 +122,12 @@ func (h *handlers) createEntity(w http.ResponseWriter, r *http.Request) error {
 	err := h.deps.DB.InTenant(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		e, err = h.svc.CreateEntity(ctx, tx, EntityInput{Kind: r.PostFormValue("kind"), Name: r.PostFormValue("name"), PIR: r.PostFormValue("pir"),
-			Functions: SplitCodes(r.PostFormValue("functions"))}, p.Username)
+			TaxNumber: r.PostFormValue("tax_number"), Functions: SplitCodes(r.PostFormValue("functions"))}, p.Username)
 		return err
 	})
 	var prob *Problem
 	if errors.As(err, &prob) {
-		return h.renderOverview(w, r, http.StatusUnprocessableEntity, formOf(r, []string{"kind", "name", "pir", "functions"}, prob, web.RequestLang(r)))
+		return h.renderOverview(w, r, http.StatusUnprocessableEntity, formOf(r, []string{"kind", "name", "pir", "tax_number", "functions"}, prob, web.RequestLang(r)))
 	}
 	if err != nil {
 		return err
@@ -243,6 +245,25 @@ func (h *handlers) refused(w http.ResponseWriter, r *http.Request, err error, fi
 		return h.renderEntity(w, r, http.StatusUnprocessableEntity, formOf(r, fields, prob, web.RequestLang(r)), nil)
 	}
 	return err
+}
+
+// setTaxNumber records the entity's adószám, which its invoices need.
+func (h *handlers) setTaxNumber(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := access.PrincipalFrom(ctx)
+	id, err := h.entityID(r)
+	if err != nil {
+		return err
+	}
+	err = h.deps.DB.InTenant(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
+		_, err := h.svc.SetEntityTaxNumber(ctx, tx, id, r.PostFormValue("tax_number"), p.Username)
+		return err
+	})
+	if err != nil {
+		return h.refused(w, r, err, []string{"form", "tax_number"})
+	}
+	http.Redirect(w, r, "/finance/entities/"+id.String(), http.StatusSeeOther)
+	return nil
 }
 
 func (h *handlers) addFunctions(w http.ResponseWriter, r *http.Request) error {

@@ -171,6 +171,11 @@ func nextOutgoingNumber(ctx context.Context, tx bun.Tx, entity uuid.UUID, year i
 
 // checkOutgoing checks an invoice to issue and fills its ÁFA and gross.
 func checkOutgoing(e Entity, in *OutgoingInput) *Problem {
+	if e.TaxNumber == "" {
+		// Áfa tv. 169. § d): the invoice names the seller's adószám.
+		return problem("no_seller_tax_number", "", "Számlát csak a szervezet adószámával lehet kiállítani (Áfa tv. 169. §). A szervezet oldalán a gazdasági vezető adhatja meg.",
+			"An invoice can only be issued with the entity's tax number (Áfa tv. 169. §). The finance manager records it on the entity's page.")
+	}
 	in.PartnerName, in.PartnerAddress, in.Description = strings.TrimSpace(in.PartnerName), strings.TrimSpace(in.PartnerAddress), strings.TrimSpace(in.Description)
 	in.Rovat, in.Funkcio, in.Task = strings.ToUpper(strings.TrimSpace(in.Rovat)), strings.TrimSpace(in.Funkcio), taskOr(strings.TrimSpace(in.Task))
 	if in.PartnerName == "" || len(in.PartnerName) > 300 || len(in.PartnerAddress) > 300 {

@@ -10,9 +10,8 @@ import (
 
 // OutgoingPDF prints an outgoing invoice (or its stornó) for the
 // customer: seller, buyer, dates, the line with net, ÁFA and gross, and
-// the account to pay to. The seller's own adószám is not kept by GAZD
-// yet, so it is not printed (UNCERTAIN: Áfa tv. 169. § requires it on
-// an ÁFA invoice; the entity record needs it before invoices go out).
+// the account to pay to, with the seller's adószám (Áfa tv. 169. § d):
+// an entity issues no invoice without it).
 func OutgoingPDF(o OutgoingInvoice, e Entity, accounts []BankAccount, cancels string) ([]byte, error) {
 	title := "Számla"
 	if o.Kind == OutgoingStornoKind {
@@ -22,7 +21,7 @@ func OutgoingPDF(o OutgoingInvoice, e Entity, accounts []BankAccount, cancels st
 	if err != nil {
 		return nil, err
 	}
-	seller := []pdf.KV{{Key: "Eladó", Value: e.Name}}
+	seller := []pdf.KV{{Key: "Eladó", Value: e.Name}, {Key: "Adószám", Value: e.TaxNumber}}
 	if e.PIR != "" {
 		seller = append(seller, pdf.KV{Key: "Törzskönyvi azonosító (PIR)", Value: e.PIR})
 	}

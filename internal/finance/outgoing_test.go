@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -12,6 +13,7 @@ import (
 	"github.com/openasp-hu/asp/internal/hu"
 	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
+	"github.com/openasp-hu/asp/internal/platform/pdf/pdftest"
 )
 
 // outgoingInput is an invoice of net forints at 27 % for street
@@ -22,14 +24,63 @@ func outgoingInput(net hu.Forint, day hu.Date) finance.OutgoingInput {
 		Net: net, VATRate: 27}
 }
 
+// issue issues an invoice of the chain's entity, recording the entity's
+// tax number first if it has none.
 func (c *chain) issue(in finance.OutgoingInput) (finance.OutgoingInvoice, error) {
 	var o finance.OutgoingInvoice
 	err := c.in(orfu, func(ctx context.Context, tx bun.Tx) error {
+		if c.e.TaxNumber == "" {
+			e, err := c.s.SetEntityTaxNumber(ctx, tx, c.e.ID, "15730150-2-02", "jegyzo")
+			if err != nil {
+				return err
+			}
+			c.e.TaxNumber = e.TaxNumber
+		}
 		var err error
 		o, err = c.s.IssueOutgoing(ctx, tx, c.e.ID, in, "penzugy")
 		return err
 	})
 	return o, err
+}
+
+// An invoice names its seller's adószám (Áfa tv. 169. §): without one the
+// entity issues none and takes no number; a wrong one is refused; once
+// recorded, it is on the invoice and its PDF.
+func TestOutgoingNeedsTheSellerTaxNumber(t *testing.T) {
+	c := newChain(t)
+	err := c.in(orfu, func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.IssueOutgoing(ctx, tx, c.e.ID, outgoingInput(1000, d26(3, 5)), "penzugy")
+		return err
+	})
+	if code(err) != "no_seller_tax_number" {
+		t.Fatalf("without a tax number: %v", err)
+	}
+	err = c.in(orfu, func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.SetEntityTaxNumber(ctx, tx, c.e.ID, "15730151-2-02", "jegyzo")
+		return err
+	})
+	if code(err) != "bad_tax_number" {
+		t.Errorf("a wrong check digit: %v", err)
+	}
+	o, err := c.issue(outgoingInput(1000, d26(3, 5)))
+	if err != nil || o.Number != "KSZ-2026-000001" {
+		t.Fatalf("issue: %+v %v", o, err)
+	}
+	var pdfBytes []byte
+	err = c.d.InTenantRead(c.ctx, orfu, func(ctx context.Context, tx bun.Tx) error {
+		e, err := finance.EntityByID(ctx, tx, c.e.ID)
+		if err != nil {
+			return err
+		}
+		pdfBytes, err = finance.OutgoingPDF(o, e, nil, "")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := pdftest.Text(t, pdfBytes, false); !strings.Contains(text, "15730150-2-02") {
+		t.Errorf("the seller's tax number is not on the invoice:\n%s", text)
+	}
 }
 
 func (c *chain) outgoing(id string) finance.OutgoingInvoice {
@@ -237,6 +288,10 @@ func countRows(t testing.TB, d *db.DB, tenant db.TenantID, models ...any) []int 
 // the caller commits its transaction regardless.
 func TestOutgoingInAClosedMonthTakesNoNumber(t *testing.T) {
 	c := newChain(t)
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		_, err := c.s.SetEntityTaxNumber(ctx, tx, c.e.ID, "15730150-2-02", "jegyzo")
+		return err
+	})
 	c.do(func(ctx context.Context, tx bun.Tx) error { return c.s.ClosePeriod(ctx, tx, c.e.ID, 2026, 2, "t") })
 	c.refused("closed month", "period_closed", func(ctx context.Context, tx bun.Tx) error {
 		_, err := c.s.IssueOutgoing(ctx, tx, c.e.ID, outgoingInput(1000, d26(2, 20)), "t")

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
+	"github.com/openasp-hu/asp/internal/hu"
 	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
 )
@@ -74,10 +75,13 @@ type Entity struct {
 	bun.BaseModel `bun:"table:finance_entities,alias:en"`
 	db.TenantScoped
 
-	ID        uuid.UUID `bun:"id,pk,type:uuid" json:"id"`
-	Kind      string    `bun:"kind" json:"kind"`
-	Name      string    `bun:"name" json:"name"`
-	PIR       string    `bun:"pir" json:"pir"`
+	ID   uuid.UUID `bun:"id,pk,type:uuid" json:"id"`
+	Kind string    `bun:"kind" json:"kind"`
+	Name string    `bun:"name" json:"name"`
+	PIR  string    `bun:"pir" json:"pir"`
+	// TaxNumber is the entity's adószám, needed on its outgoing invoices;
+	// empty until recorded.
+	TaxNumber string    `bun:"tax_number" json:"tax_number"`
 	CreatedAt time.Time `bun:"created_at" json:"created_at"`
 	CreatedBy string    `bun:"created_by" json:"created_by"`
 
@@ -100,7 +104,43 @@ type EntityInput struct {
 	Kind      string   `json:"kind"`
 	Name      string   `json:"name"`
 	PIR       string   `json:"pir"`
+	TaxNumber string   `json:"tax_number"`
 	Functions []string `json:"functions"`
+}
+
+// entityTaxNumber checks an adószám given for an entity; empty is allowed.
+func entityTaxNumber(s string) (string, *Problem) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	n, err := hu.ParseTaxNumber(s)
+	if err != nil {
+		return "", problem("bad_tax_number", "tax_number", "Az adószám alakja 12345678-1-23, és az ellenőrző számjegyének is stimmelnie kell.",
+			"A tax number looks like 12345678-1-23, and its check digit must match.")
+	}
+	return n.String(), nil
+}
+
+// SetEntityTaxNumber records (or corrects) the entity's adószám.
+func (s *Service) SetEntityTaxNumber(ctx context.Context, tx bun.Tx, entity uuid.UUID, taxNumber, by string) (Entity, error) {
+	e, err := EntityByID(ctx, tx, entity)
+	if err != nil {
+		return Entity{}, err
+	}
+	n, prob := entityTaxNumber(taxNumber)
+	if prob != nil {
+		return Entity{}, prob
+	}
+	if n == "" {
+		return Entity{}, problem("bad_tax_number", "tax_number", "Adja meg a szervezet adószámát, például 15730158-2-02.", "Enter the entity's tax number, e.g. 15730158-2-02.")
+	}
+	old := e.TaxNumber
+	e.TaxNumber = n
+	if _, err := tx.NewUpdate().Model(&e).Column("tax_number").WherePK().Exec(ctx); err != nil {
+		return Entity{}, fmt.Errorf("entity tax number: %w", err)
+	}
+	return e, appendAudit(ctx, tx, "finance.entity_tax_number", "entity", e.ID.String(), map[string]any{"old": old, "new": n, "by": by}, s.now().UTC())
 }
 
 // checkFunkcio refuses a code that is not a 6-digit kormányzati funkció,
@@ -157,8 +197,12 @@ func (s *Service) CreateEntity(ctx context.Context, tx bun.Tx, in EntityInput, b
 	if in.PIR != "" && (len(in.PIR) != 6 || strings.Trim(in.PIR, "0123456789") != "") {
 		return Entity{}, problem("bad_pir", "pir", "A törzskönyvi azonosító (PIR) hat számjegy.", "The PIR number has six digits.")
 	}
+	taxNumber, prob := entityTaxNumber(in.TaxNumber)
+	if prob != nil {
+		return Entity{}, prob
+	}
 	now := s.now().UTC()
-	e := Entity{ID: uuid.Must(uuid.NewV7()), Kind: in.Kind, Name: in.Name, PIR: in.PIR, CreatedAt: now, CreatedBy: by}
+	e := Entity{ID: uuid.Must(uuid.NewV7()), Kind: in.Kind, Name: in.Name, PIR: in.PIR, TaxNumber: taxNumber, CreatedAt: now, CreatedBy: by}
 	fs, prob := normaliseFunctions(in.Functions)
 	if prob != nil {
 		return Entity{}, prob
@@ -180,7 +224,7 @@ func (s *Service) CreateEntity(ctx context.Context, tx bun.Tx, in EntityInput, b
 		return Entity{}, err
 	}
 	e.Functions = fs
-	return e, appendAudit(ctx, tx, "finance.entity_create", "entity", e.ID.String(), map[string]any{"kind": e.Kind, "name": e.Name, "pir": e.PIR, "functions": fs, "by": by}, now)
+	return e, appendAudit(ctx, tx, "finance.entity_create", "entity", e.ID.String(), map[string]any{"kind": e.Kind, "name": e.Name, "pir": e.PIR, "tax_number": e.TaxNumber, "functions": fs, "by": by}, now)
 }
 
 func normaliseFunctions(in []string) ([]string, *Problem) {
