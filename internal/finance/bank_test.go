@@ -308,6 +308,7 @@ func TestBankCamt053IsReadByTheSharedParserAndMatched(t *testing.T) {
 // none skipped (on PostgreSQL the series row's lock orders them).
 func TestOutgoingNumbersStayGaplessUnderConcurrency(t *testing.T) {
 	c := newChain(t)
+	c.sellerTaxNumber() // before the clerks start, not by each of them
 	const n = 8
 	errs := make(chan error, n)
 	for i := 0; i < n; i++ {

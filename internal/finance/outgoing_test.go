@@ -24,18 +24,25 @@ func outgoingInput(net hu.Forint, day hu.Date) finance.OutgoingInput {
 		Net: net, VATRate: 27}
 }
 
+// sellerTaxNumber records the chain's entity's adószám, which its
+// invoices need.
+func (c *chain) sellerTaxNumber() {
+	c.t.Helper()
+	c.do(func(ctx context.Context, tx bun.Tx) error {
+		e, err := c.s.SetEntityTaxNumber(ctx, tx, c.e.ID, "15730150-2-02", "jegyzo")
+		c.e.TaxNumber = e.TaxNumber
+		return err
+	})
+}
+
 // issue issues an invoice of the chain's entity, recording the entity's
 // tax number first if it has none.
 func (c *chain) issue(in finance.OutgoingInput) (finance.OutgoingInvoice, error) {
+	if c.e.TaxNumber == "" {
+		c.sellerTaxNumber()
+	}
 	var o finance.OutgoingInvoice
 	err := c.in(orfu, func(ctx context.Context, tx bun.Tx) error {
-		if c.e.TaxNumber == "" {
-			e, err := c.s.SetEntityTaxNumber(ctx, tx, c.e.ID, "15730150-2-02", "jegyzo")
-			if err != nil {
-				return err
-			}
-			c.e.TaxNumber = e.TaxNumber
-		}
 		var err error
 		o, err = c.s.IssueOutgoing(ctx, tx, c.e.ID, in, "penzugy")
 		return err
@@ -288,10 +295,7 @@ func countRows(t testing.TB, d *db.DB, tenant db.TenantID, models ...any) []int 
 // the caller commits its transaction regardless.
 func TestOutgoingInAClosedMonthTakesNoNumber(t *testing.T) {
 	c := newChain(t)
-	c.do(func(ctx context.Context, tx bun.Tx) error {
-		_, err := c.s.SetEntityTaxNumber(ctx, tx, c.e.ID, "15730150-2-02", "jegyzo")
-		return err
-	})
+	c.sellerTaxNumber()
 	c.do(func(ctx context.Context, tx bun.Tx) error { return c.s.ClosePeriod(ctx, tx, c.e.ID, 2026, 2, "t") })
 	c.refused("closed month", "period_closed", func(ctx context.Context, tx bun.Tx) error {
 		_, err := c.s.IssueOutgoing(ctx, tx, c.e.ID, outgoingInput(1000, d26(2, 20)), "t")
