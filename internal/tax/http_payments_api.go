@@ -181,6 +181,16 @@ type debtRow struct {
 	Interest hu.Forint `json:"interest"`
 }
 
+// debtRows gives a certificate's debts with the API's names (Debt is
+// stored as it is, so its JSON cannot change), never null.
+func debtRows(ds []Debt) []debtRow {
+	out := make([]debtRow, 0, len(ds))
+	for _, x := range ds {
+		out = append(out, debtRow{TaxType: x.TaxType, Arrears: x.Arrears, Interest: x.Interest})
+	}
+	return out
+}
+
 // apiCertificate issues an adóigazolás, registered in IRAT like the one
 // the page gives; with "Accept: application/pdf" the answer is the PDF.
 func (h *handlers) apiCertificate(w http.ResponseWriter, r *http.Request) error {
@@ -214,9 +224,8 @@ func (h *handlers) apiCertificate(w http.ResponseWriter, r *http.Request) error 
 		w.WriteHeader(http.StatusCreated)
 		return c.PDF(w)
 	}
-	out := certificateResponse{Number: c.Number, Taxpayer: c.Taxpayer, On: c.On, NoDebt: len(c.Debts) == 0, Debts: []debtRow{}, By: c.By}
+	out := certificateResponse{Number: c.Number, Taxpayer: c.Taxpayer, On: c.On, NoDebt: len(c.Debts) == 0, Debts: debtRows(c.Debts), By: c.By}
 	for _, x := range c.Debts {
-		out.Debts = append(out.Debts, debtRow{TaxType: x.TaxType, Arrears: x.Arrears, Interest: x.Interest})
 		out.Total += x.Arrears + x.Interest
 	}
 	api.Write(w, http.StatusCreated, out)

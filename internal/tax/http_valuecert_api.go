@@ -85,11 +85,8 @@ func (h *handlers) apiValueCertificate(w http.ResponseWriter, r *http.Request) e
 		return c.PDF(w)
 	}
 	out := valueCertResponse{ID: c.ID, Number: c.Number, TaxpayerID: c.TaxpayerID, HRSZ: c.HRSZ, Address: c.Address, Purpose: c.Purpose,
-		PurposeNote: c.PurposeNote, Value: c.Value, ValueBasis: c.ValueBasis, Debts: []debtRow{}, DebtTotal: c.DebtTotal,
+		PurposeNote: c.PurposeNote, Value: c.Value, ValueBasis: c.ValueBasis, Debts: debtRows(c.Debts), DebtTotal: c.DebtTotal,
 		IssuedOn: c.IssuedOn, IssuedAt: c.IssuedAt, IssuedBy: c.IssuedBy}
-	for _, x := range c.Debts {
-		out.Debts = append(out.Debts, debtRow{TaxType: x.TaxType, Arrears: x.Arrears, Interest: x.Interest})
-	}
 	api.Write(w, http.StatusCreated, out)
 	return nil
 }
