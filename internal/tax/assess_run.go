@@ -454,7 +454,7 @@ func (s *Service) RunAssessment(ctx context.Context, tx bun.Tx, reg Registrar, o
 	if err := insertAll(ctx, tx, lines); err != nil {
 		return RunResult{}, fmt.Errorf("insert assessments: %w", err)
 	}
-	if err := insertAll(ctx, tx, postings); err != nil {
+	if err := InsertPostings(ctx, tx, postings); err != nil {
 		return RunResult{}, fmt.Errorf("insert postings: %w", err)
 	}
 	res.Run = run

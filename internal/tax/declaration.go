@@ -693,8 +693,8 @@ func (s *Service) writeDeclaration(ctx context.Context, tx bun.Tx, p *declaratio
 			evs = append(evs, audit.Event{Action: "tax.post", ObjectType: "posting", ObjectID: ps[i].ID.String(), Result: audit.ResultOK,
 				Detail: postingDetail(ps[i], p.tp.TaxID, by)})
 		}
-		if _, err := tx.NewInsert().Model(&ps).Exec(ctx); err != nil {
-			return nil, fmt.Errorf("insert posting: %w", err)
+		if err := InsertPostings(ctx, tx, ps); err != nil {
+			return nil, err
 		}
 	}
 	for i := range p.charges {

@@ -272,7 +272,7 @@ func (s *Service) RunWriteOff(ctx context.Context, tx bun.Tx, year int, reason, 
 			Detail: map[string]any{"taxpayer": w.Taxpayer.TaxID, "tax_type": p.TaxType, "debit": w.Debit.ID.String(), "due": w.Debit.On.String(),
 				"limitation": w.Limitation.String(), "amount": int64(p.Amount), "reason": reason, "by": by}})
 	}
-	if err := insertChunks(ctx, tx, ps); err != nil {
+	if err := InsertPostings(ctx, tx, ps); err != nil {
 		return res, fmt.Errorf("insert write-offs: %w", err)
 	}
 	for i := 0; i < len(evs); i += 1000 {

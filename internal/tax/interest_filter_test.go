@@ -39,6 +39,9 @@ func TestInterestFilterLeavesOutOnlyThoseWithoutInterest(t *testing.T) {
 	tps := interestTestLedger(t, s, in, r, 60)
 	var ruledIn map[uuid.UUID]bool
 	in(func(ctx context.Context, tx bun.Tx) error {
+		if n := checkLateDays(t, ctx, tx); n < 60 {
+			t.Errorf("only %d accounts", n)
+		}
 		var err error
 		ruledIn, err = interestMayAccrue(ctx, tx, on)
 		return err
@@ -99,6 +102,7 @@ func TestInterestFilterLeavesOutOnlyThoseWithoutInterest(t *testing.T) {
 		if err == nil && res.Reduced == 0 {
 			t.Error("no interest taken back")
 		}
+		checkLateDays(t, ctx, tx)
 		return err
 	})
 	full(on.AddDays(-1))

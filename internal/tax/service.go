@@ -156,8 +156,8 @@ func (s *Service) Post(ctx context.Context, tx bun.Tx, in PostingInput, by strin
 	}
 	now := s.now().UTC()
 	p := newPosting(in, by, now)
-	if _, err := tx.NewInsert().Model(&p).Exec(ctx); err != nil {
-		return Posting{}, fmt.Errorf("insert posting: %w", err)
+	if err := InsertPostings(ctx, tx, []Posting{p}); err != nil {
+		return Posting{}, err
 	}
 	return p, appendAudit(ctx, tx, "tax.post", "posting", p.ID.String(), postingDetail(p, tp.TaxID, by), now)
 }
@@ -229,8 +229,8 @@ func (s *Service) Reverse(ctx context.Context, tx bun.Tx, id uuid.UUID, reason, 
 	now := s.now().UTC()
 	p := Posting{ID: uuid.Must(uuid.NewV7()), TaxpayerID: orig.TaxpayerID, TaxType: orig.TaxType, Side: side, Amount: orig.Amount, On: orig.On,
 		TaxYear: orig.TaxYear, Kind: "reversal", Reference: orig.Reference, Note: reason, Reverses: &orig.ID, PostedAt: now, PostedBy: by}
-	if _, err := tx.NewInsert().Model(&p).Exec(ctx); err != nil {
-		return Posting{}, fmt.Errorf("insert reversal: %w", err)
+	if err := InsertPostings(ctx, tx, []Posting{p}); err != nil {
+		return Posting{}, fmt.Errorf("reversal: %w", err)
 	}
 	return p, appendAudit(ctx, tx, "tax.reverse", "posting", orig.ID.String(), map[string]any{"reversal": p.ID.String(), "reason": reason, "by": by}, now)
 }

@@ -100,7 +100,7 @@ func Generate(ctx context.Context, tx bun.Tx, o Options) (Summary, error) {
 		if len(batch) == 0 {
 			return nil
 		}
-		if _, err := tx.NewInsert().Model(&batch).Exec(ctx); err != nil {
+		if err := tax.InsertPostings(ctx, tx, batch); err != nil {
 			return fmt.Errorf("postings: %w", err)
 		}
 		batch = batch[:0]

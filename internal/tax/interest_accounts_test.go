@@ -1,0 +1,147 @@
+package tax
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/platform/db"
+	"github.com/openasp-hu/asp/internal/platform/db/dbtest"
+	"github.com/openasp-hu/asp/internal/platform/migrations"
+)
+
+func TestLateDay(t *testing.T) {
+	d := func(m, day int) hu.Date { return hu.Date{Year: 2026, Month: time.Month(m), Day: day} }
+	p := func(side string, amount hu.Forint, on hu.Date) Posting {
+		return Posting{Side: side, Amount: amount, On: on}
+	}
+	for _, tc := range []struct {
+		name   string
+		before int64
+		ps     []Posting
+		late   hu.Date
+		bal    int64
+	}{
+		{"nothing", 0, nil, hu.Date{}, 0},
+		{"paid before the due date", 0, []Posting{p(Debit, 100, d(3, 16)), p(Credit, 100, d(3, 10))}, hu.Date{}, 0},
+		{"paid on the due date", 0, []Posting{p(Credit, 100, d(3, 16)), p(Debit, 100, d(3, 16))}, hu.Date{}, 0},
+		{"paid a day late", 0, []Posting{p(Debit, 100, d(3, 16)), p(Credit, 100, d(3, 17))}, d(3, 16), 0},
+		{"paid in part", 0, []Posting{p(Debit, 100, d(3, 16)), p(Credit, 99, d(3, 1))}, d(3, 16), -99},
+		{"second half unpaid", 0, []Posting{p(Debit, 100, d(3, 16)), p(Credit, 100, d(3, 1)), p(Debit, 100, d(9, 15))}, d(9, 15), 0},
+		{"overpaid before", -50, []Posting{p(Debit, 50, d(3, 16))}, hu.Date{}, 0},
+		{"a credit alone is never late", 30, []Posting{p(Credit, 10, d(3, 16))}, hu.Date{}, 20},
+		{"owed before, no debit after", 30, []Posting{p(Credit, 10, d(3, 16))}, hu.Date{}, 20},
+		{"owed before, a debit after", 30, []Posting{p(Credit, 10, d(3, 16)), p(Debit, 1, d(4, 1))}, d(4, 1), 20},
+	} {
+		late, bal := lateDay(tc.before, tc.ps)
+		if late != tc.late || bal != tc.bal {
+			t.Errorf("%s: late day %v, balance before %d; want %v, %d", tc.name, late, bal, tc.late, tc.bal)
+		}
+	}
+}
+
+// checkLateDays compares the late days the writers kept with those
+// computed from the ledger in one pass.
+func checkLateDays(t *testing.T, ctx context.Context, tx bun.IDB) int {
+	t.Helper()
+	type row struct {
+		TenantID   string  `bun:"tenant_id"`
+		TaxpayerID string  `bun:"taxpayer_id"`
+		TaxType    string  `bun:"tax_type"`
+		LateFrom   hu.Date `bun:"late_from"`
+		Before     int64   `bun:"balance_before"`
+	}
+	tenant, _ := db.TenantFrom(ctx)
+	var want, got []row
+	if err := tx.NewRaw("SELECT * FROM ("+rebuildLateDaysSQL+") r WHERE tenant_id = ?", string(tenant)).Scan(ctx, &want); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.NewRaw("SELECT tenant_id, taxpayer_id, tax_type, late_from, balance_before FROM tax_interest_accounts WHERE tenant_id = ?", string(tenant)).Scan(ctx, &got); err != nil {
+		t.Fatal(err)
+	}
+	key := func(r row) string { return r.TaxpayerID + " " + r.TaxType }
+	byKey := map[string]row{}
+	for _, r := range got {
+		byKey[key(r)] = r
+	}
+	// An account whose postings are all interest-free has no row in either.
+	for _, w := range want {
+		g, ok := byKey[key(w)]
+		switch {
+		case !ok:
+			t.Errorf("%s: no late day kept; the ledger gives %v, %d", key(w), w.LateFrom, w.Before)
+		case g.LateFrom != w.LateFrom || g.Before != w.Before:
+			t.Errorf("%s: kept late day %v, balance before %d; the ledger gives %v, %d", key(w), g.LateFrom, g.Before, w.LateFrom, w.Before)
+		}
+		delete(byKey, key(w))
+	}
+	for k := range byKey {
+		t.Errorf("%s: a late day kept for an account with no postings", k)
+	}
+	return len(want)
+}
+
+// The late days stay what the ledger gives however postings arrive: in
+// batches mixing accounts, dated before, on and after the late day,
+// backdated debits, payments before the due date and reversals.
+func TestLateDaysKeptByEveryWrite(t *testing.T) {
+	d := dbtest.Open(t, migrations.Platform, db.Migrations{Module: "tax", FS: Module().Migrations})
+	ctx := context.Background()
+	s := &Service{Now: func() time.Time { return time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC) }}
+	r := rand.New(rand.NewPCG(3, 7))
+	var tps []Taxpayer
+	err := d.InTenant(ctx, "11730", func(ctx context.Context, tx bun.Tx) error {
+		for i := 0; i < 12; i++ {
+			tp, err := s.RegisterTaxpayer(ctx, tx, TaxpayerInput{TaxID: interestFilterTaxID(i), Name: fmt.Sprint("adózó ", i)}, "t")
+			if err != nil {
+				return err
+			}
+			tps = append(tps, tp)
+		}
+		var written []Posting
+		for round := 0; round < 60; round++ {
+			var ps []Posting
+			for k := 1 + r.IntN(12); k > 0; k-- {
+				tp := tps[r.IntN(len(tps))]
+				side := Debit
+				if r.IntN(2) == 0 {
+					side = Credit
+				}
+				ps = append(ps, Posting{ID: uuid.Must(uuid.NewV7()), TaxpayerID: tp.ID, TaxType: []string{"epitmenyado", "telekado", InterestTaxType}[r.IntN(3)],
+					Side: side, Amount: hu.Forint(1 + r.IntN(5)*100), On: hu.Date{Year: 2025, Month: 1, Day: 1}.AddDays(r.IntN(60)), TaxYear: 2025,
+					Kind: "próba", PostedAt: time.Now().UTC(), PostedBy: "t"})
+			}
+			if err := InsertPostings(ctx, tx, ps); err != nil {
+				return err
+			}
+			written = append(written, ps...)
+			if round%10 == 9 {
+				// Reversals through the service, of random earlier postings.
+				for k := 0; k < 3; k++ {
+					p := written[r.IntN(len(written))]
+					if _, err := s.Reverse(ctx, tx, p.ID, "téves", "t"); err != nil {
+						if _, ok := err.(*Problem); !ok {
+							return err
+						}
+					}
+				}
+			}
+			checkLateDays(t, ctx, tx)
+			if t.Failed() {
+				sort.Slice(ps, func(i, j int) bool { return ps[i].On.Before(ps[j].On) })
+				t.Fatalf("after round %d (%d postings)", round, len(ps))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,44 @@
+-- ADÓ: each account's late day, kept by every writer of postings
+-- (interest_accounts.go): the first due date on which the account owed
+-- something, and the balance before it. An interest run recomputing
+-- everyone reads only the accounts late by its day instead of passing
+-- over the whole ledger. Filled here from the ledger in one pass.
+-- Keep equivalent to ../sqlite/00015_interest_accounts.sql.
+
+-- +goose Up
+CREATE TABLE tax_interest_accounts (
+    tenant_id      TEXT NOT NULL,
+    taxpayer_id    TEXT NOT NULL,
+    tax_type       TEXT NOT NULL,
+    late_from      DATE,
+    balance_before BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, taxpayer_id, tax_type)
+);
+CREATE INDEX tax_interest_accounts_late ON tax_interest_accounts (tenant_id, late_from);
+-- The owner is bound by the ledger's forced row-level security: lifted
+-- for the fill, inside this migration's transaction.
+ALTER TABLE tax_postings NO FORCE ROW LEVEL SECURITY;
+INSERT INTO tax_interest_accounts (tenant_id, taxpayer_id, tax_type, late_from, balance_before)
+SELECT l.tenant_id, l.taxpayer_id, l.tax_type, l.late_from,
+	(SELECT COALESCE(SUM(CASE WHEN p.side = 'debit' THEN p.amount ELSE -p.amount END), 0)
+	 FROM tax_postings p WHERE p.tenant_id = l.tenant_id AND p.taxpayer_id = l.taxpayer_id AND p.tax_type = l.tax_type
+	   AND (l.late_from IS NULL OR p.on_date < l.late_from)) AS balance_before
+FROM (
+	SELECT tenant_id, taxpayer_id, tax_type, MIN(CASE WHEN side = 'debit' AND owed > 0 THEN on_date END) AS late_from
+	FROM (
+		SELECT tenant_id, taxpayer_id, tax_type, side, on_date,
+			SUM(CASE WHEN side = 'debit' THEN amount ELSE -amount END)
+				OVER (PARTITION BY tenant_id, taxpayer_id, tax_type ORDER BY on_date) AS owed
+		FROM tax_postings WHERE tax_type NOT IN ('kesedelmi_potlek', 'onellenorzesi_potlek')
+	) acc GROUP BY tenant_id, taxpayer_id, tax_type
+) l;
+ALTER TABLE tax_postings FORCE ROW LEVEL SECURITY;
+ALTER TABLE tax_interest_accounts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tax_interest_accounts FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON tax_interest_accounts
+    USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), ''))
+    WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), ''));
+CREATE POLICY no_delete ON tax_interest_accounts AS RESTRICTIVE FOR DELETE USING (false);
+
+-- +goose Down
+DROP TABLE tax_interest_accounts;
