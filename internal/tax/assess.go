@@ -18,8 +18,11 @@ import (
 
 // ObjectState is an object as it stood on 1 January of a tax year.
 type ObjectState struct {
-	ObjectID     uuid.UUID
-	Kind         string
+	ObjectID uuid.UUID
+	Kind     string
+	// TaxType is the tax the object is reported for; empty: the kind's
+	// default (see Tax).
+	TaxType      caps.TaxType
 	Version      int
 	HRSZ         string
 	Address      string
@@ -43,6 +46,15 @@ type OwnerShare struct {
 	// private persons (magánszemélyek kommunális adója, Htv. 24. §), so an
 	// organisation's share of an object bears none.
 	NotPerson bool
+}
+
+// Tax is the tax the object is assessed for: its own, or its kind's
+// default when the state was built without one.
+func (o ObjectState) Tax() caps.TaxType {
+	if o.TaxType != "" {
+		return o.TaxType
+	}
+	return ObjectDefaultTax(o.Kind)
 }
 
 // SnapshotCutoff is the last day whose events count for taxYear: 31
@@ -133,7 +145,8 @@ func specificity(r RateInForce) int {
 // pickRate chooses the rate line for an object: lines of its tax whose
 // zone and category are empty or equal to the object's, the most
 // specific first; a basis the object has data for, per m² first, then the
-// corrected market value, then per object. A band (sáv) bounds the base
+// corrected market value, then per object. The communal tax is only per
+// object (per adótárgy, Htv. 26. §), whatever the object's kind. A band (sáv) bounds the base
 // the line applies to, and the line's rate applies to the whole base
 // (band_from ≤ base < band_to); whether decrees mean slices taxed
 // progressively instead is ⚠ UNCERTAIN, the whole-base reading is the
@@ -144,8 +157,8 @@ func pickRate(o ObjectState, taxType caps.TaxType, rates []RateInForce) (RateInF
 		v  int64
 		ok bool
 	}{
-		{caps.PerSquareMetre, o.AreaM2, o.Kind != ObjectDwelling},
-		{caps.PercentMarketValue, valueOr(o.MarketValue), o.MarketValue != nil},
+		{caps.PerSquareMetre, o.AreaM2, taxType != caps.CommunalTax},
+		{caps.PercentMarketValue, valueOr(o.MarketValue), o.MarketValue != nil && taxType != caps.CommunalTax},
 		{caps.PerObject, 1, true},
 	}
 	for _, b := range bases {
@@ -184,7 +197,7 @@ func valueOr(p *int64) int64 {
 // then percentage discounts on the gross tax, then amount discounts, never
 // below zero.
 func AssessObject(o ObjectState, rules AssessRules) ObjectTax {
-	tt := ObjectTaxType(o.Kind)
+	tt := o.Tax()
 	out := ObjectTax{ObjectID: o.ObjectID, Version: o.Version, TaxType: tt}
 	r, base, ok := pickRate(o, tt, rules.Rates)
 	if !ok {
@@ -398,7 +411,7 @@ func liableParcels(taxYear int, objects []ObjectState, rules AssessRules) map[pa
 	}
 	out := map[parcelTax]bool{}
 	for _, o := range objects {
-		tt := ObjectTaxType(o.Kind)
+		tt := o.Tax()
 		if !prevailing[tt] || !o.LiableIn(taxYear) {
 			continue
 		}

@@ -137,9 +137,9 @@ func Snapshot(ctx context.Context, tx bun.IDB, taxYear int) ([]ObjectState, map[
 	if err := tx.NewSelect().Model(&objs).Scan(ctx); err != nil {
 		return nil, nil, fmt.Errorf("objects: %w", err)
 	}
-	kinds := make(map[uuid.UUID]string, len(objs))
+	byID := make(map[uuid.UUID]TaxObject, len(objs))
 	for _, o := range objs {
-		kinds[o.ID] = o.Kind
+		byID[o.ID] = o
 	}
 	var vs []ObjectVersion
 	if err := tx.NewSelect().Model(&vs).Where("effective_on <= ?", SnapshotCutoff(taxYear)).
@@ -179,7 +179,7 @@ func Snapshot(ctx context.Context, tx bun.IDB, taxYear int) ([]ObjectState, map[
 	for id, v := range latest {
 		ow := byVersion[key{id, v.Version}]
 		sort.Slice(ow, func(i, j int) bool { return ow[i].TaxpayerID.String() < ow[j].TaxpayerID.String() })
-		out = append(out, ObjectState{ObjectID: id, Kind: kinds[id], Version: v.Version, HRSZ: v.HRSZ, Address: v.Address, AreaM2: v.AreaM2,
+		out = append(out, ObjectState{ObjectID: id, Kind: byID[id].Kind, TaxType: byID[id].TaxType, Version: v.Version, HRSZ: v.HRSZ, Address: v.Address, AreaM2: v.AreaM2,
 			Category: v.Category, Zone: v.Zone, MarketValue: v.MarketValue, ValidFrom: v.ValidFrom, ValidTo: v.ValidTo, SoleTaxpayer: v.SoleTaxpayer, Lessee: v.Lessee, Owners: ow})
 		if v.Reliefs != "" {
 			claimed[id] = strings.Fields(v.Reliefs)

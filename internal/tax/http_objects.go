@@ -19,6 +19,7 @@ import (
 	"github.com/openasp-hu/asp/internal/platform/module"
 	"github.com/openasp-hu/asp/internal/platform/separation"
 	"github.com/openasp-hu/asp/internal/platform/web"
+	"github.com/openasp-hu/asp/internal/tax/caps"
 )
 
 // Tax objects, the mass assessment and decisions on pages and in the API.
@@ -82,7 +83,7 @@ func (h *handlers) routesObjects(rt *web.Router, d module.Deps) {
 // ownerRows is how many owners the form offers; more through the API.
 const ownerRows = 4
 
-var objectFields = []string{"kind", "hrsz", "address", "area_m2", "category", "zone", "market_value", "valid_from", "valid_to", "effective_on", "sole_tax_id", "lessee_tax_id", "reliefs", "reason",
+var objectFields = []string{"kind", "kind_tax", "tax_type", "hrsz", "address", "area_m2", "category", "zone", "market_value", "valid_from", "valid_to", "effective_on", "sole_tax_id", "lessee_tax_id", "reliefs", "reason",
 	"owner1_tax_id", "owner1_share", "owner2_tax_id", "owner2_share", "owner3_tax_id", "owner3_share", "owner4_tax_id", "owner4_share"}
 
 type objectsData struct {
@@ -90,9 +91,13 @@ type objectsData struct {
 	Objects   []ObjectRow
 	CanCreate bool
 	Kinds     []string
+	Choices   []ObjectChoice // the (kind, tax) pairs a new object may be
 	Owners    []int
 	Reliefs   []Relief
 }
+
+// TaxKey is the catalog key of an object tax.
+func (objectsData) TaxKey(tt caps.TaxType) string { return objectTaxKey(tt) }
 
 // KindKey is the catalog key of an object kind.
 func (objectsData) KindKey(kind string) string { return "tax.object.kind." + kind }
@@ -112,7 +117,7 @@ func (o *objectHandlers) objects(w http.ResponseWriter, r *http.Request) error {
 func (o *objectHandlers) renderObjects(w http.ResponseWriter, r *http.Request, status int, form *web.Form) error {
 	ctx := r.Context()
 	p := access.PrincipalFrom(ctx)
-	d := objectsData{Query: r.URL.Query().Get("q"), CanCreate: p.Can(AccountsPost), Kinds: ObjectKinds, Owners: owners()}
+	d := objectsData{Query: r.URL.Query().Get("q"), CanCreate: p.Can(AccountsPost), Kinds: ObjectKinds, Choices: ObjectChoices, Owners: owners()}
 	err := o.deps.DB.InTenantRead(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		if d.Objects, err = SearchObjects(ctx, tx, d.Query, 200); err != nil {
@@ -136,8 +141,13 @@ func (o *objectHandlers) renderObjects(w http.ResponseWriter, r *http.Request, s
 // reportFromForm reads a data report from the form; a refusal names its
 // field.
 func reportFromForm(get func(string) string) (ObjectReport, *Problem) {
-	in := ObjectReport{Kind: get("kind"), HRSZ: get("hrsz"), Address: get("address"), Category: get("category"), Zone: get("zone"),
+	in := ObjectReport{Kind: get("kind"), TaxType: caps.TaxType(get("tax_type")), HRSZ: get("hrsz"), Address: get("address"), Category: get("category"), Zone: get("zone"),
 		SoleTaxID: get("sole_tax_id"), LesseeTaxID: get("lessee_tax_id"), Reason: get("reason"), Reliefs: strings.Fields(get("reliefs"))}
+	if kt := strings.TrimSpace(get("kind_tax")); kt != "" {
+		// The new-object form's one select: "<kind>:<tax>".
+		kind, tt, _ := strings.Cut(kt, ":")
+		in.Kind, in.TaxType = kind, caps.TaxType(tt)
+	}
 	area := strings.TrimSpace(strings.ReplaceAll(get("area_m2"), " ", ""))
 	a, err := strconv.ParseInt(area, 10, 64)
 	if err != nil {
@@ -229,6 +239,9 @@ type objectData struct {
 
 // KindKey is the catalog key of the object's kind.
 func (objectData) KindKey(kind string) string { return "tax.object.kind." + kind }
+
+// TaxKey is the catalog key of the object's tax.
+func (objectData) TaxKey(tt caps.TaxType) string { return objectTaxKey(tt) }
 
 func (o *objectHandlers) loadObject(r *http.Request) (objectData, error) {
 	ctx := r.Context()
@@ -330,6 +343,9 @@ type taxpayerObjectsData struct {
 
 // KindKey is the catalog key of an object kind.
 func (taxpayerObjectsData) KindKey(kind string) string { return "tax.object.kind." + kind }
+
+// TaxKey is the catalog key of an object tax.
+func (taxpayerObjectsData) TaxKey(tt caps.TaxType) string { return objectTaxKey(tt) }
 
 func (o *objectHandlers) taxpayerObjects(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
@@ -532,6 +548,7 @@ func (o *objectHandlers) renderRun(w http.ResponseWriter, r *http.Request) error
 // objectRequest is a data report in the API.
 type objectRequest struct {
 	Kind        string       `json:"kind"`
+	TaxType     caps.TaxType `json:"tax_type"`
 	EffectiveOn hu.Date      `json:"effective_on"`
 	HRSZ        string       `json:"hrsz"`
 	Address     string       `json:"address"`
@@ -564,7 +581,7 @@ func (o *objectHandlers) apiReport(w http.ResponseWriter, r *http.Request) error
 	if err := api.Decode(r, &req); err != nil {
 		return err
 	}
-	in := ObjectReport{Kind: req.Kind, EffectiveOn: req.EffectiveOn, HRSZ: req.HRSZ, Address: req.Address, AreaM2: req.AreaM2, Category: req.Category,
+	in := ObjectReport{Kind: req.Kind, TaxType: req.TaxType, EffectiveOn: req.EffectiveOn, HRSZ: req.HRSZ, Address: req.Address, AreaM2: req.AreaM2, Category: req.Category,
 		Zone: req.Zone, MarketValue: req.MarketValue, ValidFrom: req.ValidFrom, ValidTo: req.ValidTo, Owners: req.Owners, SoleTaxID: req.SoleTaxID, LesseeTaxID: req.LesseeTaxID,
 		Reliefs: req.Reliefs, Reason: req.Reason}
 	status := http.StatusCreated
@@ -612,7 +629,7 @@ func objectResponse(v ObjectView) map[string]any {
 		}
 		vs = append(vs, vr)
 	}
-	return map[string]any{"id": v.ID, "kind": v.Kind, "created_at": v.CreatedAt, "versions": vs}
+	return map[string]any{"id": v.ID, "kind": v.Kind, "tax_type": v.TaxType, "created_at": v.CreatedAt, "versions": vs}
 }
 
 func (o *objectHandlers) apiObject(w http.ResponseWriter, r *http.Request) error {

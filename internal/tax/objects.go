@@ -22,27 +22,13 @@ import (
 // Tax objects (adótárgyak) and their data reports (adatbejelentés,
 // domain brief §A.1, §A.4).
 
-// Kinds of tax object.
+// Kinds of tax object. The tax an object is reported for is recorded on
+// it (TaxObject.TaxType; the allowed pairs are in objects_taxtype.go).
 const (
-	ObjectBuilding = "building" // építmény (lakás / nem lakás): építményadó
-	ObjectPlot     = "plot"     // telek: telekadó
-	ObjectDwelling = "dwelling" // lakás a kommunális adóhoz
+	ObjectBuilding = "building" // építmény (lakás / nem lakás): építményadó or kommunális adó
+	ObjectPlot     = "plot"     // telek: telekadó or kommunális adó
+	ObjectDwelling = "dwelling" // lakás a kommunális adóhoz (a bérlővel)
 )
-
-// ObjectTaxType is the tax an object of a kind is assessed for. One tax
-// per kind keeps the mutually exclusive taxes apart (a municipality that
-// levies communal tax on dwellings records them as dwellings).
-func ObjectTaxType(kind string) caps.TaxType {
-	switch kind {
-	case ObjectBuilding:
-		return caps.BuildingTax
-	case ObjectPlot:
-		return caps.LandTax
-	case ObjectDwelling:
-		return caps.CommunalTax
-	}
-	return ""
-}
 
 // ObjectKinds lists the kinds in the order the forms offer them.
 var ObjectKinds = []string{ObjectBuilding, ObjectPlot, ObjectDwelling}
@@ -57,10 +43,13 @@ type TaxObject struct {
 	bun.BaseModel `bun:"table:tax_objects,alias:ob"`
 	db.TenantScoped
 
-	ID        uuid.UUID `bun:"id,pk,type:uuid" json:"id"`
-	Kind      string    `bun:"kind" json:"kind"`
-	CreatedAt time.Time `bun:"created_at" json:"created_at"`
-	CreatedBy string    `bun:"created_by" json:"created_by"`
+	ID   uuid.UUID `bun:"id,pk,type:uuid" json:"id"`
+	Kind string    `bun:"kind" json:"kind"`
+	// TaxType is the tax the object is reported and assessed for; it
+	// never changes (another tax is another data report, another object).
+	TaxType   caps.TaxType `bun:"tax_type" json:"tax_type"`
+	CreatedAt time.Time    `bun:"created_at" json:"created_at"`
+	CreatedBy string       `bun:"created_by" json:"created_by"`
 }
 
 // ObjectVersion is the whole state of an object from EffectiveOn, as one
@@ -142,8 +131,11 @@ type OwnerInput struct {
 // ObjectReport is an adatbejelentés: a new object (ObjectID nil) or the
 // new state of one from EffectiveOn.
 type ObjectReport struct {
-	ObjectID    *uuid.UUID
-	Kind        string
+	ObjectID *uuid.UUID
+	Kind     string
+	// TaxType is the tax the report is made for; empty: the kind's
+	// default (ObjectDefaultTax). A new version keeps the object's own.
+	TaxType     caps.TaxType
 	EffectiveOn hu.Date
 	HRSZ        string
 	Address     string
@@ -208,7 +200,7 @@ func (s *Service) ReportObject(ctx context.Context, tx bun.Tx, reg Registrar, in
 	}
 	h, err := hu.ParseHRSZ(in.HRSZ)
 	switch {
-	case ObjectTaxType(in.Kind) == "":
+	case ObjectDefaultTax(in.Kind) == "":
 		return ObjectView{}, problem("bad_kind", "kind", "Válassza ki az adótárgy fajtáját (építmény, telek, lakás).", "Choose the kind of tax object (building, plot, dwelling).")
 	case err != nil:
 		return ObjectView{}, problem("bad_hrsz", "hrsz", "A helyrajzi szám alakja: 123, 123/4, 0123/4 vagy 123/4/A/5.", "A parcel number looks like 123, 123/4, 0123/4 or 123/4/A/5.")
@@ -230,6 +222,13 @@ func (s *Service) ReportObject(ctx context.Context, tx bun.Tx, reg Registrar, in
 		return ObjectView{}, problem("no_owner", "owner1_tax_id", "Adjon meg legalább egy tulajdonost.", "Enter at least one owner.")
 	case len(in.Reason) > 1000:
 		return ObjectView{}, problem("too_long", "reason", "A megjegyzés legfeljebb 1000 karakter.", "The note is at most 1000 characters.")
+	}
+	var existing *TaxObject
+	if in.ObjectID != nil {
+		existing = &obj
+	}
+	if in.TaxType, err = checkObjectTax(in.Kind, in.TaxType, existing); err != nil {
+		return ObjectView{}, err
 	}
 	in.HRSZ = h.String()
 	sum := new(big.Rat)
@@ -279,7 +278,7 @@ func (s *Service) ReportObject(ctx context.Context, tx bun.Tx, reg Registrar, in
 	if err != nil {
 		return ObjectView{}, err
 	}
-	refs, err := checkReliefRefs(ctx, tx, ObjectTaxType(in.Kind), in.Reliefs)
+	refs, err := checkReliefRefs(ctx, tx, in.TaxType, in.Reliefs)
 	if err != nil {
 		return ObjectView{}, err
 	}
@@ -289,7 +288,7 @@ func (s *Service) ReportObject(ctx context.Context, tx bun.Tx, reg Registrar, in
 	now := s.now().UTC()
 	version := 1
 	if in.ObjectID == nil {
-		obj = TaxObject{ID: uuid.Must(uuid.NewV7()), Kind: in.Kind, CreatedAt: now, CreatedBy: by}
+		obj = TaxObject{ID: uuid.Must(uuid.NewV7()), Kind: in.Kind, TaxType: in.TaxType, CreatedAt: now, CreatedBy: by}
 	} else {
 		var last []ObjectVersion
 		if err := tx.NewSelect().Model(&last).Where("object_id = ?", obj.ID).OrderExpr("version DESC").Limit(1).Scan(ctx); err != nil {
@@ -299,7 +298,7 @@ func (s *Service) ReportObject(ctx context.Context, tx bun.Tx, reg Registrar, in
 			version = last[0].Version + 1
 		}
 	}
-	subject := fmt.Sprintf("Adatbejelentés: %s, hrsz. %s, %s", objectKindHU(in.Kind), in.HRSZ, in.Address)
+	subject := fmt.Sprintf("Adatbejelentés (%s): %s, hrsz. %s, %s", objectTaxHU(in.TaxType), objectKindHU(in.Kind), in.HRSZ, in.Address)
 	number, err := reg.RegisterIncoming(ctx, tx, ObjectsBook, subject, owners[0].Taxpayer.Name+" ("+owners[0].Taxpayer.TaxID+")", by)
 	if err != nil {
 		return ObjectView{}, err
@@ -322,7 +321,7 @@ func (s *Service) ReportObject(ctx context.Context, tx bun.Tx, reg Registrar, in
 	if _, err := tx.NewInsert().Model(&rows).Exec(ctx); err != nil {
 		return ObjectView{}, fmt.Errorf("insert owners: %w", err)
 	}
-	detail := map[string]any{"version": version, "kind": obj.Kind,
+	detail := map[string]any{"version": version, "kind": obj.Kind, "tax_type": string(obj.TaxType),
 		"hrsz": v.HRSZ, "effective_on": v.EffectiveOn.String(), "owners": len(rows), "filing_number": number, "by": by}
 	if lessee != nil {
 		detail["lessee"] = lessee.String()
@@ -342,7 +341,7 @@ func checkLessee(ctx context.Context, tx bun.IDB, in ObjectReport, owners []Owne
 	if t == "" {
 		return nil, nil
 	}
-	if in.Kind != ObjectDwelling {
+	if in.Kind != ObjectDwelling || in.TaxType != caps.CommunalTax {
 		return nil, problem("lessee_kind", "lessee_tax_id", "Bérlő csak lakásnál adható meg: a bérlő a lakás kommunális adóját fizeti.",
 			"A lessee can only be named for a dwelling: the lessee pays the dwelling's communal tax.")
 	}
@@ -390,7 +389,7 @@ func objectKindHU(kind string) string {
 	case ObjectPlot:
 		return "telek"
 	case ObjectDwelling:
-		return "lakás (kommunális adó)"
+		return "lakás"
 	}
 	return kind
 }
@@ -458,14 +457,15 @@ func LoadObject(ctx context.Context, tx bun.IDB, id uuid.UUID) (ObjectView, erro
 // ObjectRow is a line of the object list: the latest version.
 type ObjectRow struct {
 	ObjectVersion
-	Kind string `bun:"kind"`
+	Kind    string       `bun:"kind"`
+	TaxType caps.TaxType `bun:"tax_type"`
 }
 
 // SearchObjects finds objects whose latest version's hrsz or address
 // contains q.
 func SearchObjects(ctx context.Context, tx bun.IDB, q string, limit int) ([]ObjectRow, error) {
 	var rows []ObjectRow
-	sel := tx.NewSelect().TableExpr("tax_object_versions AS ov").ColumnExpr("ov.*, ob.kind").
+	sel := tx.NewSelect().TableExpr("tax_object_versions AS ov").ColumnExpr("ov.*, ob.kind, ob.tax_type").
 		Join("JOIN tax_objects AS ob ON ob.tenant_id = ov.tenant_id AND ob.id = ov.object_id").
 		Where("ov.tenant_id = ?", tenantOf(ctx)).
 		Where("ov.version = (SELECT max(v2.version) FROM tax_object_versions AS v2 WHERE v2.tenant_id = ov.tenant_id AND v2.object_id = ov.object_id)").
@@ -494,7 +494,7 @@ func ObjectsOfTaxpayer(ctx context.Context, tx bun.IDB, taxpayerID uuid.UUID) ([
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, ObjectRow{ObjectVersion: v.Current().ObjectVersion, Kind: v.Kind})
+		out = append(out, ObjectRow{ObjectVersion: v.Current().ObjectVersion, Kind: v.Kind, TaxType: v.TaxType})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Address < out[j].Address })
 	return out, nil

@@ -94,8 +94,8 @@ func insert[T any](ctx context.Context, tx bun.Tx, rows []T) error {
 }
 
 // Generate writes the data in tx: taxpayers, objects (60 % buildings, a
-// quarter of them non-residential, 25 % plots, 15 % dwellings for the
-// communal tax), a third of them co-owned, one in twenty claiming a
+// quarter of them non-residential, 25 % plots, one in five of them
+// reported for the communal tax, 15 % dwellings for the communal tax), a third of them co-owned, one in twenty claiming a
 // relief, and a decree for the year with rates by category and zone.
 func Generate(ctx context.Context, tx bun.Tx, o Options) (Data, error) {
 	rng := rand.New(rand.NewPCG(o.Seed, 7))
@@ -139,14 +139,19 @@ func Generate(ctx context.Context, tx bun.Tx, o Options) (Data, error) {
 	owners := make([]tax.ObjectOwner, 0, o.Objects*4/3)
 	for i := range o.Objects {
 		kind := tax.ObjectBuilding
-		switch r := i % 20; {
+		r := i % 20
+		switch {
 		case r >= 12 && r < 17:
 			kind = tax.ObjectPlot
 		case r >= 17:
 			kind = tax.ObjectDwelling
 		}
+		tt := tax.ObjectDefaultTax(kind)
+		if r == 16 {
+			tt = caps.CommunalTax // a private person's plot reported for the communal tax
+		}
 		id := uuid.Must(uuid.NewV7())
-		objs = append(objs, tax.TaxObject{ID: id, Kind: kind, CreatedAt: now, CreatedBy: "taxgen"})
+		objs = append(objs, tax.TaxObject{ID: id, Kind: kind, TaxType: tt, CreatedAt: now, CreatedBy: "taxgen"})
 		street := names[rng.IntN(len(names))]
 		v := tax.ObjectVersion{ObjectID: id, Version: 1, EffectiveOn: hu.Date{Year: 2000 + i%24, Month: time.Month(1 + i%12), Day: 1 + i%28},
 			Address: fmt.Sprintf("%s %d.", street, 1+i%150), Zone: "belterulet", FilingNumber: fmt.Sprintf("KOZ/%d/%d", i+1, 2000+i%24),
