@@ -2,10 +2,15 @@ package tax
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
+	"os"
 	"sort"
+	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/google/uuid"
@@ -138,6 +143,92 @@ func TestLateDaysKeptByEveryWrite(t *testing.T) {
 				sort.Slice(ps, func(i, j int) bool { return ps[i].On.Before(ps[j].On) })
 				t.Fatalf("after round %d (%d postings)", round, len(ps))
 			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Migration 00015 fills the late days of a ledger written before it, as
+// the writers would have kept them.
+func TestLateDaysMigrationFillsTheLedger(t *testing.T) {
+	before := fstest.MapFS{}
+	err := fs.WalkDir(Module().Migrations, ".", func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || strings.Contains(path, "/00015_") {
+			return err
+		}
+		b, err := fs.ReadFile(Module().Migrations, path)
+		before[path] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var d *db.DB
+	grant := func() {}
+	if dbtest.PostgresURL() == "" {
+		d = dbtest.OpenSQLite(t, migrations.Platform, db.Migrations{Module: "tax", FS: before})
+	} else {
+		appURL, ownerURL := dbtest.NewPostgres(t, migrations.Platform, db.Migrations{Module: "tax", FS: before})
+		if d, err = db.Open(ctx, db.Config{URL: appURL, MigrateURL: ownerURL}); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		// What ALTER DEFAULT PRIVILEGES does for an operator (README).
+		grant = func() {
+			owner, err := sql.Open("pgx", ownerURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer owner.Close()
+			app := os.Getenv("ASP_TEST_POSTGRES_APP_USER")
+			if app == "" {
+				app = "asp_app"
+			}
+			if _, err := owner.ExecContext(ctx, "GRANT SELECT, INSERT, UPDATE, DELETE ON tax_interest_accounts TO "+app); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(11, 2))
+	err = d.InTenant(ctx, "11730", func(ctx context.Context, tx bun.Tx) error {
+		s := &Service{}
+		var ps []Posting
+		for i := 0; i < 8; i++ {
+			tp, err := s.RegisterTaxpayer(ctx, tx, TaxpayerInput{TaxID: interestFilterTaxID(i), Name: fmt.Sprint("adózó ", i)}, "t")
+			if err != nil {
+				return err
+			}
+			for k := 0; k < 10; k++ {
+				ps = append(ps, Posting{ID: uuid.Must(uuid.NewV7()), TaxpayerID: tp.ID, TaxType: []string{"epitmenyado", InterestTaxType}[r.IntN(2)],
+					Side: []string{Debit, Credit}[r.IntN(2)], Amount: hu.Forint(100 * (1 + r.IntN(3))), On: hu.Date{Year: 2025, Month: 3, Day: 1}.AddDays(r.IntN(30)),
+					TaxYear: 2025, Kind: "próba", PostedAt: time.Now().UTC(), PostedBy: "t"})
+			}
+		}
+		// As written before the migration: straight into the table.
+		_, err := tx.NewInsert().Model(&ps).Exec(ctx)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Migrate(ctx, nil, db.Migrations{Module: "tax", FS: Module().Migrations}); err != nil {
+		t.Fatal(err)
+	}
+	grant()
+	err = d.InTenant(ctx, "11730", func(ctx context.Context, tx bun.Tx) error {
+		if n := checkLateDays(t, ctx, tx); n < 6 {
+			t.Errorf("only %d accounts filled", n)
+		}
+		var late int
+		if err := tx.NewRaw("SELECT count(*) FROM tax_interest_accounts WHERE late_from IS NOT NULL").Scan(ctx, &late); err != nil {
+			return err
+		}
+		if late == 0 {
+			t.Error("no account late: the ledger does not test the fill")
 		}
 		return nil
 	})
