@@ -17,6 +17,7 @@ import (
 
 	"github.com/openasp-hu/asp/internal/hu"
 	"github.com/openasp-hu/asp/internal/tax"
+	"github.com/openasp-hu/asp/internal/tax/taxgen"
 )
 
 // Options of a generated ledger.
@@ -36,23 +37,6 @@ type Summary struct {
 	// TaxIDs are the taxpayers' identifiers in order (for statements).
 	TaxIDs []string
 	IDs    []uuid.UUID
-}
-
-// TaxID returns the n-th valid adóazonosító jel: 8, a birth day number
-// (days since 1867-01-01), a serial, and the check digit (the weighted
-// sum of the first nine digits mod 11; a serial giving 10 is skipped).
-func TaxID(n int) string {
-	for serial := n; ; serial += 1_000_000 {
-		birth := 20000 + (serial/1000)%30000 // born 1921–2003
-		s := fmt.Sprintf("8%05d%03d", birth, serial%1000)
-		sum := 0
-		for i := 0; i < 9; i++ {
-			sum += int(s[i]-'0') * (i + 1)
-		}
-		if c := sum % 11; c < 10 {
-			return s + string(rune('0'+c))
-		}
-	}
 }
 
 // v7At is a UUIDv7 of the time t: the ledger's postings carry the time
@@ -77,15 +61,11 @@ func Generate(ctx context.Context, tx bun.Tx, o Options) (Summary, error) {
 	var sum Summary
 	r := rand.New(rand.NewPCG(o.Seed, 0x41535020))
 	at := o.Until.Time()
-	seen := map[string]bool{}
 	var tps []tax.Taxpayer
 	for i := 0; len(tps) < o.Taxpayers; i++ {
-		id := TaxID(i)
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
-		tps = append(tps, tax.Taxpayer{ID: uuid.Must(uuid.NewV7()), Kind: "person", TaxID: id,
+		// The same adóazonosító jelek as the assessment's generated
+		// municipality: valid and unique by construction.
+		tps = append(tps, tax.Taxpayer{ID: uuid.Must(uuid.NewV7()), Kind: "person", TaxID: taxgen.TaxID(i),
 			Name: fmt.Sprintf("Adózó %06d", len(tps)+1), Address: fmt.Sprintf("7677 Orfű, Fő utca %d.", len(tps)%300+1), CreatedAt: at, CreatedBy: "taxbench"})
 	}
 	for start := 0; start < len(tps); start += 1000 {
