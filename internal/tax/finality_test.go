@@ -347,8 +347,8 @@ func TestFinalityWaiverAppealAndRefusals(t *testing.T) {
 		t.Errorf("moved under appeal: %+v", ps)
 	}
 	for name, in := range map[string]tax.FinalityInput{
-		"no outcome":          {Event: tax.FinalityAppealDecided, On: day(2025, 7, 1)},
-		"before the appeal":   {Event: tax.FinalityAppealDecided, On: day(2025, 5, 14), Outcome: tax.AppealUpheld},
+		"no outcome":            {Event: tax.FinalityAppealDecided, On: day(2025, 7, 1)},
+		"before the appeal":     {Event: tax.FinalityAppealDecided, On: day(2025, 5, 14), Outcome: tax.AppealUpheld},
 		"decided in the future": {Event: tax.FinalityAppealDecided, On: day(2025, 7, 3), Outcome: tax.AppealUpheld},
 	} {
 		if _, _, err := f.record(t, c, in, nil); err == nil {
