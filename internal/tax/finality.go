@@ -302,7 +302,7 @@ func (s *Service) RecordFinality(ctx context.Context, tx bun.Tx, deliveries Fina
 	if ev != nil {
 		ev.DecisionID, ev.RecordedAt, ev.RecordedBy = d.ID, now, by
 		if _, err := tx.NewInsert().Model(ev).Exec(ctx); err != nil {
-			return cur, false, fmt.Errorf("insert %s of %s: %w", ev.Kind, d.Number, err)
+			return cur, false, meanwhile(err, ev.Kind, d.Number)
 		}
 		if err := appendAudit(ctx, tx, "tax.decision_"+ev.Kind, "tax_decision", d.ID.String(), map[string]any{"number": d.Number,
 			"on": ev.On.String(), "detail": ev.Detail, "note": ev.Note, "by": by}, now); err != nil {
@@ -324,6 +324,17 @@ func (s *Service) RecordFinality(ctx context.Context, tx bun.Tx, deliveries Fina
 		}
 	}
 	return cur, changed, nil
+}
+
+// meanwhile turns the key's refusal of a second fact of a kind, written
+// by another clerk between our reading and writing, into a refusal the
+// clerk can act on; the transaction is rolled back.
+func meanwhile(err error, kind, number string) error {
+	if db.IsUniqueViolation(err) {
+		return problem("recorded_meanwhile", "", "A(z) %s határozatnál ezt közben más rögzítette; töltse be újra az oldalt.",
+			"Someone else recorded this for decision %s meanwhile; reload the page.", number)
+	}
+	return fmt.Errorf("insert %s of %s: %w", kind, number, err)
 }
 
 func cmpErr(p *Problem, err error) error {
@@ -463,7 +474,7 @@ func (s *Service) settleFinality(ctx context.Context, tx bun.Tx, cur DecisionFin
 	due := rules.DueAfter(*f.FinalOn)
 	ev := DecisionEvent{DecisionID: d.ID, Kind: FinalityFinal, On: *f.FinalOn, Detail: due.String(), RecordedAt: now, RecordedBy: by}
 	if _, err := tx.NewInsert().Model(&ev).Exec(ctx); err != nil {
-		return false, fmt.Errorf("insert final of %s: %w", d.Number, err)
+		return false, meanwhile(err, FinalityFinal, d.Number)
 	}
 	reason := fmt.Sprintf("Esedékesség áthelyezése: a(z) %s határozat %s napján végleges", d.Number, f.FinalOn)
 	var moved []map[string]any
@@ -560,7 +571,7 @@ func (s *Service) SettleFinalities(ctx context.Context, tx bun.Tx, deliveries Fi
 				} else {
 					ev.DecisionID, ev.RecordedAt, ev.RecordedBy = d.ID, now, by
 					if _, err := tx.NewInsert().Model(ev).Exec(ctx); err != nil {
-						return res, fmt.Errorf("insert communication of %s: %w", d.Number, err)
+						return res, meanwhile(err, ev.Kind, d.Number)
 					}
 					byDecision[d.ID] = append(byDecision[d.ID], *ev)
 					res.Communicated++

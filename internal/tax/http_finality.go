@@ -197,6 +197,10 @@ func (h *handlers) settleFinalities(w http.ResponseWriter, r *http.Request) erro
 		res, err = h.svc.SettleFinalities(ctx, tx, h.finalityDeliveries(), p.Username)
 		return err
 	})
+	var prob *Problem
+	if errors.As(err, &prob) {
+		return &web.Error{Status: http.StatusConflict, Key: "tax.api_refused", Args: []any{prob.Message(web.RequestLang(r))}}
+	}
 	if err != nil {
 		return err
 	}
@@ -331,6 +335,10 @@ func (h *handlers) apiSettleFinalities(w http.ResponseWriter, r *http.Request) e
 		res, err = h.svc.SettleFinalities(ctx, tx, h.finalityDeliveries(), p.Username)
 		return err
 	})
+	var prob *Problem
+	if errors.As(err, &prob) {
+		return apiProblem(r, prob)
+	}
 	if err != nil {
 		return err
 	}
