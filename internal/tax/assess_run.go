@@ -215,8 +215,11 @@ type RunResult struct {
 // afterDecisionDays is how long after the decision an instalment already
 // past (or too close to object to) falls due, for a first assessment and a
 // correction alike: the brief gives "15 days after the decision becomes
-// final" (⚠ UNCERTAIN wording); finality is not tracked, so it is
-// counted from the day of the decision.
+// final" (⚠ UNCERTAIN wording). The run does not know yet when that will
+// be, so it posts such an instalment on the decision's day + 15 days,
+// marked FinalityProvisionalNote; once the decision is final (finality.go:
+// communication, appeal deadline, waiver, appeal) the debit is reversed
+// and posted again on the final day + DueAfterFinalDays.
 const afterDecisionDays = 15
 
 type lineKey struct {
@@ -429,7 +432,7 @@ func (s *Service) RunAssessment(ctx context.Context, tx bun.Tx, reg Registrar, o
 					p := base
 					p.ID, p.Side, p.Amount, p.On = uuid.Must(uuid.NewV7()), Debit, in.Amount, in.Due
 					if p.On.Before(late) {
-						p.On = late
+						p.On, p.Note = late, FinalityProvisionalNote
 					}
 					postings = append(postings, p)
 					res.Debited += in.Amount

@@ -103,7 +103,9 @@ func loadDecisionViews(ctx context.Context, tx bun.IDB, ds []Decision) ([]Decisi
 		out[i].Lines = append(out[i].Lines, DecisionLine{Assessment: l, HRSZ: v.HRSZ, Address: v.Address})
 	}
 	for _, p := range ps {
-		if i, ok := byNumber[p.Reference]; ok && p.TaxpayerID == out[i].TaxpayerID {
+		// What the decision said: a debit posted later (its due date
+		// moved when the decision became final) is not part of it.
+		if i, ok := byNumber[p.Reference]; ok && p.TaxpayerID == out[i].TaxpayerID && !p.PostedAt.After(out[i].CreatedAt) {
 			out[i].Postings = append(out[i].Postings, p)
 		}
 	}

@@ -32,6 +32,7 @@ func routes(rt *web.Router, d module.Deps, reg Registrar) error {
 	h.routesDeclarations(rt, d)
 	h.routesReports(rt, d)
 	h.routesObjects(rt, d)
+	h.routesFinality(rt, d)
 	return nil
 }
 

@@ -41,6 +41,7 @@ var SeparationRoutes = append([]separation.Route{
 	objectSeparationRoutes,
 	paymentsSeparationRoutes,
 	postingSeparationRoutes,
+	finalitySeparationRoutes,
 )...)
 
 func (h *handlers) routesTaxpayers(rt *web.Router, d module.Deps) {
@@ -128,6 +129,9 @@ type taxpayerData struct {
 	Year     int
 
 	ValueCertificates []ValueCertificate
+	// Provisional are the debits on a due date that waits for their
+	// decision to become final (finality.go).
+	Provisional map[uuid.UUID]bool
 }
 
 type taxTypeChoice struct{ Code, Name string }
@@ -166,6 +170,9 @@ func (h *handlers) loadTaxpayer(r *http.Request) (taxpayerData, error) {
 		}
 		d.Taxpayer = *tp
 		if d.ValueCertificates, err = valueCertificatesOf(ctx, tx, tp.ID); err != nil {
+			return err
+		}
+		if d.Provisional, err = finalityProvisionalOf(ctx, tx, tp.ID); err != nil {
 			return err
 		}
 		d.Accounts, err = h.svc.Accounts(ctx, tx, tp.ID, d.On)
