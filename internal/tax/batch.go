@@ -59,17 +59,13 @@ func (b *postingBatch) add(ctx context.Context, tx bun.Tx, in PostingInput, taxI
 	return p, nil
 }
 
-var FlushTime time.Duration
-
 func (b *postingBatch) flush(ctx context.Context, tx bun.Tx) error {
 	if len(b.ps) == 0 {
 		return nil
 	}
-	T := time.Now()
 	if err := InsertPostings(ctx, tx, b.ps); err != nil {
 		return err
 	}
-	FlushTime += time.Since(T)
 	if b.runAudited {
 		b.last = b.ps[len(b.ps)-1].ID
 		b.ps, b.taxIDs = b.ps[:0], b.taxIDs[:0]

@@ -74,8 +74,6 @@ func (s *Service) postInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 		}
 	}
 	run.Full = only == nil
-	T0 := time.Now()
-	defer func() { println("TIMING total", time.Since(T0).String()) }()
 	if run.Full && !full {
 		// Recomputing everyone: those who cannot owe interest need not be read.
 		var err error
@@ -192,11 +190,9 @@ func (s *Service) postInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 	if err != nil {
 		return res, err
 	}
-	println("TIMING read+compute+add", time.Since(T0).String())
 	if err := batch.flush(ctx, tx); err != nil {
 		return res, err
 	}
-	println("TIMING flushed", time.Since(T0).String(), "insert", FlushTime.String()); FlushTime = 0
 	run.Postings = res.Postings
 	run.LastPosting = batch.last.String()
 	if _, err := tx.NewInsert().Model(&run).Exec(ctx); err != nil {
