@@ -235,6 +235,10 @@ func TestFinalityMovesTheProvisionalDueDate(t *testing.T) {
 		t.Fatalf("moved postings: %+v", ps)
 	}
 	after := f.account(t, a, day(2025, 7, 1))
+	// The due date moved later: the account's late day with it.
+	if err := f.in(t, orfu, func(ctx context.Context, tx bun.Tx) error { tax.CheckLateDays(t, ctx, tx); return nil }); err != nil {
+		t.Fatal(err)
+	}
 	if after.Balance() != before.Balance() || after.DebitTotal != 96_000 {
 		t.Errorf("balance %d → %d", before.Balance(), after.Balance())
 	}

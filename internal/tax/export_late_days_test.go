@@ -1,0 +1,5 @@
+package tax
+
+// CheckLateDays lets the external tests compare the late days the
+// writers kept with the ledger (interest_accounts_test.go).
+var CheckLateDays = checkLateDays
