@@ -2,6 +2,7 @@ package hu
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -187,4 +188,27 @@ func FuzzParseDate(f *testing.F) {
 			t.Fatalf("day number round trip %v -> %v", d, got)
 		}
 	})
+}
+
+// Compare's field-by-field path agrees with the day numbers, for dates in
+// and out of their months.
+func TestCompareAgreesWithDayNumbers(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 2))
+	for i := 0; i < 200_000; i++ {
+		d := Date{2000 + r.IntN(3), time.Month(r.IntN(15) - 1), r.IntN(34) - 1}
+		e := Date{2000 + r.IntN(3), time.Month(r.IntN(15) - 1), r.IntN(34) - 1}
+		if r.IntN(4) == 0 {
+			e = d
+		}
+		want := 0
+		switch a, b := d.dayNumber(), e.dayNumber(); {
+		case a < b:
+			want = -1
+		case a > b:
+			want = 1
+		}
+		if got := d.Compare(e); got != want {
+			t.Fatalf("%#v.Compare(%#v) = %d, want %d", d, e, got, want)
+		}
+	}
 }
