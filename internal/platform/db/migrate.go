@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"regexp"
+	"strings"
 
 	"github.com/pressly/goose/v3"
 )
@@ -63,6 +64,32 @@ func (d *DB) Migrate(ctx context.Context, log *slog.Logger, sets ...Migrations) 
 		for _, r := range res {
 			log.Info("migration applied", "module", m.Module, "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration)
 		}
+	}
+	return nil
+}
+
+// Maintain does what autovacuum does over time, at once: after a bulk
+// load (a municipality's ledger brought over, a benchmark's generated
+// one) PostgreSQL plans with the statistics of the empty tables, and the
+// first reader of each new row pays for marking it visible, until
+// autovacuum comes round. VACUUM ANALYZE as the owner on PostgreSQL;
+// ANALYZE on SQLite (its VACUUM rewrites the whole file, and it keeps no
+// visibility to mark).
+func (d *DB) Maintain(ctx context.Context) error {
+	conn, stmt := d.write.DB, "ANALYZE"
+	if d.Dialect == Postgres {
+		stmt = "VACUUM ANALYZE"
+		if d.cfg.MigrateURL != "" {
+			owner, err := sql.Open("pgx", d.cfg.MigrateURL)
+			if err != nil {
+				return fmt.Errorf("open owner connection: %w", err)
+			}
+			defer owner.Close()
+			conn = owner
+		}
+	}
+	if _, err := conn.ExecContext(ctx, stmt); err != nil {
+		return fmt.Errorf("%s: %w", strings.ToLower(stmt), err)
 	}
 	return nil
 }
