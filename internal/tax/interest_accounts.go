@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect"
-	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/openasp-hu/asp/internal/hu"
 	"github.com/openasp-hu/asp/internal/platform/db"
@@ -85,16 +84,9 @@ func InsertPostings(ctx context.Context, tx bun.Tx, ps []Posting) error {
 	return nil
 }
 
-// insertPostingsPG writes postings on PostgreSQL a column at a time: one
-// array per column, unnested into rows. A VALUES list of hundreds of rows
-// is a long statement to parse and plan every time; this one is short
-// and the same for any number of rows (an interest run writes a quarter
-// of a million postings).
+// insertPostingsPG writes postings on PostgreSQL a column at a time
+// (insertColumnsPG), 5,000 to a statement.
 func insertPostingsPG(ctx context.Context, tx bun.Tx, ps []Posting) error {
-	tenant, ok := db.TenantFrom(ctx)
-	if !ok {
-		return db.ErrNoTenant
-	}
 	const chunk = 5000
 	for start := 0; start < len(ps); start += chunk {
 		part := ps[start:min(start+chunk, len(ps))]
@@ -111,16 +103,13 @@ func insertPostingsPG(ctx context.Context, tx bun.Tx, ps []Posting) error {
 			}
 			ats[i] = p.PostedAt.UTC().Format(time.RFC3339Nano)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO tax_postings
-			(tenant_id, id, taxpayer_id, tax_type, side, amount, on_date, tax_year, kind, reference, note, reverses, posted_at, posted_by)
-			SELECT ?, id, taxpayer_id, tax_type, side, amount, on_date, tax_year, kind, reference, note, NULLIF(reverses, ''), posted_at, posted_by
-			FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::date[], ?::integer[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[])
-				AS u(id, taxpayer_id, tax_type, side, amount, on_date, tax_year, kind, reference, note, reverses, posted_at, posted_by)`,
-			string(tenant), pgdialect.Array(ids), pgdialect.Array(payers), pgdialect.Array(types), pgdialect.Array(sides), pgdialect.Array(amounts),
-			pgdialect.Array(dates), pgdialect.Array(years), pgdialect.Array(kinds), pgdialect.Array(refs), pgdialect.Array(notes), pgdialect.Array(reverses),
-			pgdialect.Array(ats), pgdialect.Array(bys))
+		err := insertColumnsPG(ctx, tx, "tax_postings", []column{
+			{"id", "text", ids}, {"taxpayer_id", "text", payers}, {"tax_type", "text", types}, {"side", "text", sides},
+			{"amount", "bigint", amounts}, {"on_date", "date", dates}, {"tax_year", "integer", years}, {"kind", "text", kinds},
+			{"reference", "text", refs}, {"note", "text", notes}, {"reverses", "text", reverses}, {"posted_at", "timestamptz", ats},
+			{"posted_by", "text", bys}}, "reverses")
 		if err != nil {
-			return fmt.Errorf("insert postings: %w", err)
+			return err
 		}
 	}
 	return nil

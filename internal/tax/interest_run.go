@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"github.com/openasp-hu/asp/internal/hu"
 	"github.com/openasp-hu/asp/internal/platform/db"
@@ -93,7 +94,11 @@ func (s *Service) postInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 		open = append(open, InterestOpen{RunID: run.ID, TaxpayerID: id})
 		openDebits = append(openDebits, ds...)
 	}
-	err := eachTaxpayer(ctx, tx, on, true, only, func(tp Taxpayer, accounts []Account) error {
+	// The postings are written on the queue while the next chunk is
+	// settled.
+	q := newSerialDB()
+	batch.queue = q
+	err := eachTaxpayerVia(ctx, tx, q, on, true, only, func(tp Taxpayer, accounts []Account) error {
 		run.Taxpayers++
 		// Who still owes: the next run recomputes them, their interest
 		// goes on.
@@ -187,10 +192,13 @@ func (s *Service) postInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 		}
 		return nil
 	})
-	if err != nil {
-		return res, err
+	if err == nil {
+		err = batch.flush(ctx, tx)
 	}
-	if err := batch.flush(ctx, tx); err != nil {
+	if werr := q.wait(); err == nil {
+		err = werr
+	}
+	if err != nil {
 		return res, err
 	}
 	run.Postings = res.Postings
@@ -198,21 +206,53 @@ func (s *Service) postInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 	if _, err := tx.NewInsert().Model(&run).Exec(ctx); err != nil {
 		return res, fmt.Errorf("record interest run: %w", err)
 	}
+	if err := recordOpen(ctx, tx, open, openDebits); err != nil {
+		return res, err
+	}
+	return res, appendAudit(ctx, tx, "tax.interest_run", "interest_run", on.String(), map[string]any{
+		"on": on.String(), "taxpayers": res.Taxpayers, "postings": res.Postings, "charged": int64(res.Charged), "reduced": int64(res.Reduced),
+		"recomputed": run.Taxpayers, "full": run.Full, "run": run.ID.String(), "last_posting": run.LastPosting, "by": by}, s.now())
+}
+
+// recordOpen writes who still owed at the run, and their open debits:
+// tens of thousands of rows after a first run.
+func recordOpen(ctx context.Context, tx bun.Tx, open []InterestOpen, openDebits []InterestOpenDebit) error {
+	if tx.Dialect().Name() == dialect.PG {
+		runs, payers := make([]string, len(open)), make([]string, len(open))
+		for i, o := range open {
+			runs[i], payers[i] = o.RunID.String(), o.TaxpayerID.String()
+		}
+		if err := insertColumnsPG(ctx, tx, "tax_interest_open", []column{{"run_id", "text", runs}, {"taxpayer_id", "text", payers}}); err != nil {
+			return fmt.Errorf("record who owes: %w", err)
+		}
+		n := len(openDebits)
+		runs, debits, payers, types, dues, accrued := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		years, amounts, interests := make([]int64, n), make([]int64, n), make([]int64, n)
+		for i, d := range openDebits {
+			runs[i], debits[i], payers[i], types[i], dues[i], accrued[i] = d.RunID.String(), d.DebitID.String(), d.TaxpayerID.String(), d.TaxType, d.DueOn.String(), d.Accrued
+			years[i], amounts[i], interests[i] = int64(d.TaxYear), int64(d.Open), int64(d.Interest)
+		}
+		err := insertColumnsPG(ctx, tx, "tax_interest_open_debits", []column{{"run_id", "text", runs}, {"debit_id", "text", debits},
+			{"taxpayer_id", "text", payers}, {"tax_type", "text", types}, {"tax_year", "integer", years}, {"due_on", "date", dues},
+			{"open_amount", "bigint", amounts}, {"accrued", "text", accrued}, {"interest", "bigint", interests}})
+		if err != nil {
+			return fmt.Errorf("record open debits: %w", err)
+		}
+		return nil
+	}
 	for start := 0; start < len(open); start += batchSize {
 		part := open[start:min(start+batchSize, len(open))]
 		if _, err := tx.NewInsert().Model(&part).Exec(ctx); err != nil {
-			return res, fmt.Errorf("record who owes: %w", err)
+			return fmt.Errorf("record who owes: %w", err)
 		}
 	}
 	for start := 0; start < len(openDebits); start += batchSize / 2 {
 		part := openDebits[start:min(start+batchSize/2, len(openDebits))]
 		if _, err := tx.NewInsert().Model(&part).Exec(ctx); err != nil {
-			return res, fmt.Errorf("record open debits: %w", err)
+			return fmt.Errorf("record open debits: %w", err)
 		}
 	}
-	return res, appendAudit(ctx, tx, "tax.interest_run", "interest_run", on.String(), map[string]any{
-		"on": on.String(), "taxpayers": res.Taxpayers, "postings": res.Postings, "charged": int64(res.Charged), "reduced": int64(res.Reduced),
-		"recomputed": run.Taxpayers, "full": run.Full, "run": run.ID.String(), "last_posting": run.LastPosting, "by": by}, s.now())
+	return nil
 }
 
 // InterestRun records a run: the next one starts from it.
