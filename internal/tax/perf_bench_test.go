@@ -214,6 +214,12 @@ func BenchmarkStatementImport(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// By the time the same statement comes again, autovacuum has analysed
+	// the 50,000 entries the table did not have (without statistics
+	// PostgreSQL looked the keys up by reading the whole table).
+	if err := d.Maintain(context.Background()); err != nil {
+		b.Fatal(err)
+	}
 	b.Run("statement_reimport_50k", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			inRollback(b, d, func(ctx context.Context, tx bun.Tx) error {
