@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -68,7 +69,11 @@ func (b *postingBatch) flush(ctx context.Context, tx bun.Tx) error {
 	}
 	if b.queue != nil && b.runAudited {
 		ps := b.ps
-		b.queue.do(func() error { return InsertPostings(ctx, tx, ps) })
+		write, err := prepareInsertPostings(ctx, tx, ps)
+		if err != nil {
+			return err
+		}
+		b.queue.do(write)
 		b.last = ps[len(ps)-1].ID
 		b.ps, b.taxIDs = make([]Posting, 0, batchSize), b.taxIDs[:0]
 		return b.queue.failed()
@@ -94,7 +99,8 @@ func (b *postingBatch) flush(ctx context.Context, tx bun.Tx) error {
 	return nil
 }
 
-// settleColumns are the columns computeAccount reads.
+// settleColumns are the columns computeAccount reads, in the order
+// settleRead scans them.
 var settleColumns = []string{"id", "taxpayer_id", "tax_type", "side", "amount", "on_date", "tax_year", "kind", "reference", "reverses"}
 
 // eachTaxpayer settles all accounts of every taxpayer of the tenant on on
@@ -211,11 +217,28 @@ func settleRead(ctx context.Context, tx bun.IDB, part []Taxpayer) settleChunk {
 	// the page (and parsing a timestamp per row is most of the cost of
 	// reading a ledger on SQLite). The order is the index's, made exact
 	// below.
-	// Room for a ten-year ledger of two taxes up front: grown row by row,
-	// the slice of wide structs was copied over and over.
+	// Room for a ten-year ledger of two taxes up front, and the rows
+	// scanned by hand: bun's scanning by reflection was a third of a
+	// first interest run's reading.
 	ps := make([]Posting, 0, 64*len(part))
-	if err := tx.NewSelect().Model(&ps).Column(settleColumns...).Where("taxpayer_id IN (?)", bun.In(ids)).
-		OrderExpr("taxpayer_id, tax_type, on_date").Scan(ctx); err != nil {
+	rows, err := tx.QueryContext(ctx, "SELECT "+strings.Join(settleColumns, ", ")+
+		" FROM tax_postings WHERE tenant_id = ? AND taxpayer_id IN (?) ORDER BY taxpayer_id, tax_type, on_date", string(tenantOf(ctx)), bun.In(ids))
+	if err != nil {
+		return settleChunk{err: fmt.Errorf("postings: %w", err)}
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p Posting
+		var reverses uuid.NullUUID
+		if err := rows.Scan(&p.ID, &p.TaxpayerID, &p.TaxType, &p.Side, &p.Amount, &p.On, &p.TaxYear, &p.Kind, &p.Reference, &reverses); err != nil {
+			return settleChunk{err: fmt.Errorf("postings: %w", err)}
+		}
+		if reverses.Valid {
+			p.Reverses = &reverses.UUID
+		}
+		ps = append(ps, p)
+	}
+	if err := rows.Err(); err != nil {
 		return settleChunk{err: fmt.Errorf("postings: %w", err)}
 	}
 	// Postings of one account and day in the order they were posted:

@@ -7,6 +7,7 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/schema"
 
 	"github.com/openasp-hu/asp/internal/platform/db"
 )
@@ -25,9 +26,20 @@ type column struct {
 // writes a quarter of a million postings). An empty text becomes NULL in
 // the columns named in nullIfEmpty.
 func insertColumnsPG(ctx context.Context, tx bun.Tx, table string, cols []column, nullIfEmpty ...string) error {
+	q, err := columnsInsertPG(ctx, tx, table, cols, nullIfEmpty...)
+	if err != nil {
+		return err
+	}
+	return execText(ctx, tx, table, q)
+}
+
+// columnsInsertPG is insertColumnsPG's statement, values and all: made
+// where the rows are, it can be run later (serialDB) with nothing left
+// to format.
+func columnsInsertPG(ctx context.Context, tx bun.Tx, table string, cols []column, nullIfEmpty ...string) (string, error) {
 	tenant, ok := db.TenantFrom(ctx)
 	if !ok {
-		return db.ErrNoTenant
+		return "", db.ErrNoTenant
 	}
 	names, selects, arrays := make([]string, len(cols)), make([]string, len(cols)), make([]string, len(cols))
 	args := []any{string(tenant)}
@@ -42,7 +54,17 @@ func insertColumnsPG(ctx context.Context, tx bun.Tx, table string, cols []column
 	}
 	q := fmt.Sprintf("INSERT INTO %s (tenant_id, %s) SELECT ?, %s FROM unnest(%s) AS u(%s)", table,
 		strings.Join(names, ", "), strings.Join(selects, ", "), strings.Join(arrays, ", "), strings.Join(names, ", "))
-	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+	b, err := tx.NewRaw(q, args...).AppendQuery(schema.NewQueryGen(tx.Dialect()), nil)
+	if err != nil {
+		return "", fmt.Errorf("insert into %s: %w", table, err)
+	}
+	return string(b), nil
+}
+
+// execText runs a statement formatted already (bun would read a ? in its
+// values as a placeholder).
+func execText(ctx context.Context, tx bun.Tx, table, q string) error {
+	if _, err := tx.Tx.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("insert into %s: %w", table, err)
 	}
 	return nil

@@ -66,53 +66,79 @@ func signed(p Posting) int64 {
 // postings checks and audits its own and then writes them through here,
 // so that no posting escapes the late days an interest run relies on.
 func InsertPostings(ctx context.Context, tx bun.Tx, ps []Posting) error {
-	if len(ps) == 0 {
-		return nil
-	}
-	if err := keepLateDays(ctx, tx, ps); err != nil {
+	write, err := prepareInsertPostings(ctx, tx, ps)
+	if err != nil {
 		return err
 	}
-	if tx.Dialect().Name() == dialect.PG && len(ps) > 1 {
-		return insertPostingsPG(ctx, tx, ps)
-	}
-	for i := 0; i < len(ps); i += insertChunk {
-		chunk := ps[i:min(i+insertChunk, len(ps))]
-		if _, err := tx.NewInsert().Model(&chunk).Exec(ctx); err != nil {
-			return fmt.Errorf("insert postings: %w", err)
-		}
-	}
-	return nil
+	return write()
 }
 
-// insertPostingsPG writes postings on PostgreSQL a column at a time
-// (insertColumnsPG), 5,000 to a statement.
-func insertPostingsPG(ctx context.Context, tx bun.Tx, ps []Posting) error {
-	const chunk = 5000
-	for start := 0; start < len(ps); start += chunk {
-		part := ps[start:min(start+chunk, len(ps))]
-		n := len(part)
-		ids, payers, types, sides := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		amounts, years := make([]int64, n), make([]int64, n)
-		dates, kinds, refs, notes, reverses, ats, bys := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		for i, p := range part {
-			ids[i], payers[i], types[i], sides[i] = p.ID.String(), p.TaxpayerID.String(), p.TaxType, p.Side
-			amounts[i], years[i], dates[i] = int64(p.Amount), int64(p.TaxYear), p.On.String()
-			kinds[i], refs[i], notes[i], bys[i] = p.Kind, p.Reference, p.Note, p.PostedBy
-			if p.Reverses != nil {
-				reverses[i] = p.Reverses.String()
+// prepareInsertPostings is InsertPostings in two steps: the statements
+// are made now, and written (after the late days are kept) when the
+// returned function runs, which may be on serialDB's goroutine.
+func prepareInsertPostings(ctx context.Context, tx bun.Tx, ps []Posting) (func() error, error) {
+	if len(ps) == 0 {
+		return func() error { return nil }, nil
+	}
+	if tx.Dialect().Name() == dialect.PG && len(ps) > 1 {
+		var stmts []string
+		for start := 0; start < len(ps); start += pgPostingChunk {
+			q, err := postingsInsertPG(ctx, tx, ps[start:min(start+pgPostingChunk, len(ps))])
+			if err != nil {
+				return nil, err
 			}
-			ats[i] = p.PostedAt.UTC().Format(time.RFC3339Nano)
+			stmts = append(stmts, q)
 		}
-		err := insertColumnsPG(ctx, tx, "tax_postings", []column{
-			{"id", "text", ids}, {"taxpayer_id", "text", payers}, {"tax_type", "text", types}, {"side", "text", sides},
-			{"amount", "bigint", amounts}, {"on_date", "date", dates}, {"tax_year", "integer", years}, {"kind", "text", kinds},
-			{"reference", "text", refs}, {"note", "text", notes}, {"reverses", "text", reverses}, {"posted_at", "timestamptz", ats},
-			{"posted_by", "text", bys}}, "reverses")
-		if err != nil {
+		return func() error {
+			if err := keepLateDays(ctx, tx, ps); err != nil {
+				return err
+			}
+			for _, q := range stmts {
+				if err := execText(ctx, tx, "tax_postings", q); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, nil
+	}
+	return func() error {
+		if err := keepLateDays(ctx, tx, ps); err != nil {
 			return err
 		}
+		for i := 0; i < len(ps); i += insertChunk {
+			chunk := ps[i:min(i+insertChunk, len(ps))]
+			if _, err := tx.NewInsert().Model(&chunk).Exec(ctx); err != nil {
+				return fmt.Errorf("insert postings: %w", err)
+			}
+		}
+		return nil
+	}, nil
+}
+
+// pgPostingChunk is how many postings one statement takes on PostgreSQL.
+const pgPostingChunk = 5000
+
+// postingsInsertPG is the statement writing postings on PostgreSQL a
+// column at a time (columnsInsertPG).
+func postingsInsertPG(ctx context.Context, tx bun.Tx, part []Posting) (string, error) {
+	n := len(part)
+	ids, payers, types, sides := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	amounts, years := make([]int64, n), make([]int64, n)
+	dates, kinds, refs, notes, reverses, ats, bys := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, p := range part {
+		ids[i], payers[i], types[i], sides[i] = p.ID.String(), p.TaxpayerID.String(), p.TaxType, p.Side
+		amounts[i], years[i], dates[i] = int64(p.Amount), int64(p.TaxYear), p.On.String()
+		kinds[i], refs[i], notes[i], bys[i] = p.Kind, p.Reference, p.Note, p.PostedBy
+		if p.Reverses != nil {
+			reverses[i] = p.Reverses.String()
+		}
+		ats[i] = p.PostedAt.UTC().Format(time.RFC3339Nano)
 	}
-	return nil
+	return columnsInsertPG(ctx, tx, "tax_postings", []column{
+		{"id", "text", ids}, {"taxpayer_id", "text", payers}, {"tax_type", "text", types}, {"side", "text", sides},
+		{"amount", "bigint", amounts}, {"on_date", "date", dates}, {"tax_year", "integer", years}, {"kind", "text", kinds},
+		{"reference", "text", refs}, {"note", "text", notes}, {"reverses", "text", reverses}, {"posted_at", "timestamptz", ats},
+		{"posted_by", "text", bys}}, "reverses")
 }
 
 // keepLateDays updates the late days of the accounts ps go to, before ps

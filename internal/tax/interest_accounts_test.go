@@ -236,3 +236,39 @@ func TestLateDaysMigrationFillsTheLedger(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Texts reach the ledger as given, whatever they hold: the statement is
+// made with its values in it (PostgreSQL), so a ?, a $1, a quote or a
+// brace in a note or a reference must stay a character.
+func TestInsertPostingsKeepsTexts(t *testing.T) {
+	d := dbtest.Open(t, migrations.Platform, db.Migrations{Module: "tax", FS: Module().Migrations})
+	s := &Service{}
+	notes := []string{`Mi? $1 '?' "x" {a,b} \ NULL`, "", "árvíztűrő tükörfúrógép, ? ?"}
+	err := d.InTenant(context.Background(), "11730", func(ctx context.Context, tx bun.Tx) error {
+		tp, err := s.RegisterTaxpayer(ctx, tx, TaxpayerInput{TaxID: interestFilterTaxID(1), Name: "adózó"}, "t")
+		if err != nil {
+			return err
+		}
+		var ps []Posting
+		for i, n := range notes {
+			ps = append(ps, Posting{ID: uuid.Must(uuid.NewV7()), TaxpayerID: tp.ID, TaxType: "epitmenyado", Side: Credit, Amount: 100,
+				On: hu.Date{Year: 2026, Month: 1, Day: 2 + i}, TaxYear: 2026, Kind: "befizetés", Reference: n, Note: n, PostedAt: time.Now().UTC(), PostedBy: n})
+		}
+		if err := InsertPostings(ctx, tx, ps); err != nil {
+			return err
+		}
+		var got []Posting
+		if err := tx.NewSelect().Model(&got).Order("on_date").Scan(ctx); err != nil {
+			return err
+		}
+		for i, p := range got {
+			if p.Note != notes[i] || p.Reference != notes[i] || p.PostedBy != notes[i] || p.Reverses != nil {
+				t.Errorf("posting %d: note %q, reference %q, by %q, reverses %v; want %q", i, p.Note, p.Reference, p.PostedBy, p.Reverses, notes[i])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
