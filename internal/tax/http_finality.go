@@ -111,12 +111,14 @@ func (h *handlers) decisionPage(w http.ResponseWriter, r *http.Request) error {
 	return h.renderDecisionPage(w, r, http.StatusOK, nil, r.URL.Query().Get("unchanged") != "")
 }
 
-func (h *handlers) renderDecisionPage(w http.ResponseWriter, r *http.Request, status int, form *web.Form, unchanged bool) error {
+// viewDecision reads the decision the path names and records that it was
+// viewed (through the API when viaAPI).
+func (h *handlers) viewDecision(r *http.Request, viaAPI bool) (decisionPageData, error) {
 	ctx := r.Context()
 	p := access.PrincipalFrom(ctx)
 	id, err := uuid.Parse(r.PathValue("decision"))
 	if err != nil {
-		return web.NotFound()
+		return decisionPageData{}, web.NotFound()
 	}
 	var d decisionPageData
 	err = h.deps.DB.InTenantRead(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
@@ -125,13 +127,21 @@ func (h *handlers) renderDecisionPage(w http.ResponseWriter, r *http.Request, st
 		return err
 	})
 	if err != nil {
+		return d, err
+	}
+	detail := map[string]any{"number": d.Decision.Number, "tax_id": d.Taxpayer.TaxID}
+	if viaAPI {
+		detail["via"] = "api"
+	}
+	return d, h.deps.Audit.Record(ctx, p.Tenant, audit.Event{Action: "tax.view", ObjectType: "tax_decision", ObjectID: id.String(), Result: audit.ResultOK, Detail: detail})
+}
+
+func (h *handlers) renderDecisionPage(w http.ResponseWriter, r *http.Request, status int, form *web.Form, unchanged bool) error {
+	d, err := h.viewDecision(r, false)
+	if err != nil {
 		return err
 	}
-	d.CanRecord, d.Unchanged = p.Can(AssessRun), unchanged
-	if err := h.deps.Audit.Record(ctx, p.Tenant, audit.Event{Action: "tax.view", ObjectType: "tax_decision", ObjectID: id.String(), Result: audit.ResultOK,
-		Detail: map[string]any{"number": d.Decision.Number, "tax_id": d.Taxpayer.TaxID}}); err != nil {
-		return err
-	}
+	d.CanRecord, d.Unchanged = access.PrincipalFrom(r.Context()).Can(AssessRun), unchanged
 	page := h.deps.Render.NewPage(r, "tax.decision.title", d)
 	page.Form = form
 	return h.deps.Render.Render(w, r, status, "tax/decision", page)
@@ -263,23 +273,8 @@ func apiDecisionOf(df DecisionFinality) apiDecisionBody {
 }
 
 func (h *handlers) apiDecision(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	p := access.PrincipalFrom(ctx)
-	id, err := uuid.Parse(r.PathValue("decision"))
+	d, err := h.viewDecision(r, true)
 	if err != nil {
-		return web.NotFound()
-	}
-	var d decisionPageData
-	err = h.deps.DB.InTenantRead(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		d, err = h.loadDecisionPage(ctx, tx, id)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	if err := h.deps.Audit.Record(ctx, p.Tenant, audit.Event{Action: "tax.view", ObjectType: "tax_decision", ObjectID: id.String(), Result: audit.ResultOK,
-		Detail: map[string]any{"number": d.Decision.Number, "tax_id": d.Taxpayer.TaxID, "via": "api"}}); err != nil {
 		return err
 	}
 	api.Write(w, http.StatusOK, apiDecisionOf(d.DecisionFinality))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -132,7 +131,10 @@ func postingsInsertPG(ctx context.Context, tx bun.Tx, part []Posting) (string, e
 		if p.Reverses != nil {
 			reverses[i] = p.Reverses.String()
 		}
-		ats[i] = p.PostedAt.UTC().Format(time.RFC3339Nano)
+		// Cut to microseconds as bun writes a time: PostgreSQL would round
+		// nanoseconds, and a posting could come out later than the
+		// decision written in the same instant.
+		ats[i] = p.PostedAt.UTC().Format("2006-01-02 15:04:05.999999Z07:00")
 	}
 	return columnsInsertPG(ctx, tx, "tax_postings", []column{
 		{"id", "text", ids}, {"taxpayer_id", "text", payers}, {"tax_type", "text", types}, {"side", "text", sides},

@@ -250,9 +250,12 @@ func TestInsertPostingsKeepsTexts(t *testing.T) {
 			return err
 		}
 		var ps []Posting
+		// Nanoseconds that round up: the time must never come back later
+		// than it was (a decision's postings are those posted by its time).
+		at := time.Date(2026, 1, 2, 9, 0, 0, 123_456_999, time.UTC)
 		for i, n := range notes {
 			ps = append(ps, Posting{ID: uuid.Must(uuid.NewV7()), TaxpayerID: tp.ID, TaxType: "epitmenyado", Side: Credit, Amount: 100,
-				On: hu.Date{Year: 2026, Month: 1, Day: 2 + i}, TaxYear: 2026, Kind: "befizetés", Reference: n, Note: n, PostedAt: time.Now().UTC(), PostedBy: n})
+				On: hu.Date{Year: 2026, Month: 1, Day: 2 + i}, TaxYear: 2026, Kind: "befizetés", Reference: n, Note: n, PostedAt: at, PostedBy: n})
 		}
 		if err := InsertPostings(ctx, tx, ps); err != nil {
 			return err
@@ -264,6 +267,9 @@ func TestInsertPostingsKeepsTexts(t *testing.T) {
 		for i, p := range got {
 			if p.Note != notes[i] || p.Reference != notes[i] || p.PostedBy != notes[i] || p.Reverses != nil {
 				t.Errorf("posting %d: note %q, reference %q, by %q, reverses %v; want %q", i, p.Note, p.Reference, p.PostedBy, p.Reverses, notes[i])
+			}
+			if p.PostedAt.After(at) || at.Sub(p.PostedAt) >= time.Microsecond {
+				t.Errorf("posting %d: posted at %s, written as %s", i, p.PostedAt.Format(time.RFC3339Nano), at.Format(time.RFC3339Nano))
 			}
 		}
 		return nil
