@@ -1,25 +1,17 @@
 package records
 
-import "fmt"
+import (
+	"fmt"
 
-// Problem is a refusal a clerk can act on, in both languages.
-type Problem struct {
-	Code, Field string
-	HU, EN      string
-}
+	"github.com/openasp-hu/asp/internal/platform/refusal"
+)
 
-func (p *Problem) Error() string { return p.EN }
-
-// Message returns the text in lang.
-func (p *Problem) Message(lang string) string {
-	if lang == "en" {
-		return p.EN
-	}
-	return p.HU
-}
+// Problem is a refusal a clerk can act on, in both languages: the one
+// type of every module (refusal.Problem).
+type Problem = refusal.Problem
 
 func problem(code, field, hu, en string, args ...any) *Problem {
-	return &Problem{Code: code, Field: field, HU: fmt.Sprintf(hu, args...), EN: fmt.Sprintf(en, args...)}
+	return refusal.New(code, field, hu, en, args...)
 }
 
 var (

@@ -65,9 +65,9 @@ func (h *handlers) loadOutgoing(ctx context.Context, p *access.Principal, d *doc
 	return err
 }
 
-// refusal answers a refused form: the page it came from is shown again
+// refusedPage answers a refused form: the page it came from is shown again
 // with the reason (documents) or an error page names it.
-func refusal(r *http.Request, prob *Problem) error {
+func refusedPage(r *http.Request, prob *Problem) error {
 	return &web.Error{Status: http.StatusUnprocessableEntity, Key: "records.refused", Args: []any{prob.Message(web.RequestLang(r))}}
 }
 
@@ -292,7 +292,7 @@ func (h *handlers) decide(w http.ResponseWriter, r *http.Request) error {
 		if prob.Code == errNoReview.Code {
 			return web.NotFound()
 		}
-		return refusal(r, prob)
+		return refusedPage(r, prob)
 	}
 	if err != nil {
 		return err
@@ -366,7 +366,7 @@ func (h *handlers) deliveryEvent(w http.ResponseWriter, r *http.Request) error {
 		if prob.Code == errNoDispatch.Code {
 			return web.NotFound()
 		}
-		return refusal(r, prob)
+		return refusedPage(r, prob)
 	}
 	if err != nil {
 		return err
@@ -428,7 +428,7 @@ func (h *handlers) markSent(w http.ResponseWriter, r *http.Request) error {
 		ids = append(ids, id)
 	}
 	if len(ids) == 0 {
-		return refusal(r, problem("none_chosen", "dispatch", "Jelölje ki a feladott küldeményeket.", "Select the items sent."))
+		return refusedPage(r, problem("none_chosen", "dispatch", "Jelölje ki a feladott küldeményeket.", "Select the items sent."))
 	}
 	err := h.deps.DB.InTenant(ctx, p.Tenant, func(ctx context.Context, tx bun.Tx) error {
 		for _, id := range ids {
@@ -443,7 +443,7 @@ func (h *handlers) markSent(w http.ResponseWriter, r *http.Request) error {
 		if prob.Code == errNoDispatch.Code {
 			return web.NotFound()
 		}
-		return refusal(r, prob)
+		return refusedPage(r, prob)
 	}
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/openasp-hu/asp/internal/platform/refusal"
 	"sort"
 	"strings"
 	"time"
@@ -30,24 +31,12 @@ func (s *Service) now() time.Time {
 	return s.Now()
 }
 
-// Problem is a refusal a clerk can act on, in both languages.
-type Problem struct {
-	Code, Field string
-	HU, EN      string
-}
-
-func (p *Problem) Error() string { return p.EN }
-
-// Message returns the text in lang.
-func (p *Problem) Message(lang string) string {
-	if lang == "en" {
-		return p.EN
-	}
-	return p.HU
-}
+// Problem is a refusal a clerk can act on, in both languages: the one
+// type of every module (refusal.Problem).
+type Problem = refusal.Problem
 
 func problem(code, field, huText, en string, args ...any) *Problem {
-	return &Problem{Code: code, Field: field, HU: fmt.Sprintf(huText, args...), EN: fmt.Sprintf(en, args...)}
+	return refusal.New(code, field, huText, en, args...)
 }
 
 func appendAudit(ctx context.Context, tx bun.Tx, action, objType, objID string, detail map[string]any, now time.Time) error {
