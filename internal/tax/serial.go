@@ -1,6 +1,9 @@
 package tax
 
-import "sync"
+import (
+	"fmt"
+	"sync"
+)
 
 // serialDB runs a transaction's statements one after another on their own
 // goroutine, in the order they were given, while the caller goes on
@@ -27,7 +30,7 @@ func newSerialDB() *serialDB {
 			if q.failed() != nil {
 				continue
 			}
-			if err := job(); err != nil {
+			if err := runJob(job); err != nil {
 				q.mu.Lock()
 				q.err = err
 				q.mu.Unlock()
@@ -36,6 +39,18 @@ func newSerialDB() *serialDB {
 		}
 	}()
 	return q
+}
+
+// runJob runs a job, a panic in it turned into its error: on this
+// goroutine no request's recovery would catch it, and the process would
+// stop.
+func runJob(job func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("panic in a queued statement: %v", v)
+		}
+	}()
+	return job()
 }
 
 func (q *serialDB) failed() error {

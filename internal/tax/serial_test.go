@@ -29,4 +29,11 @@ func TestSerialDB(t *testing.T) {
 	if err := q.wait(); !errors.Is(err, bad) || ran {
 		t.Errorf("wait: %v, the job after the failure ran: %v", err, ran)
 	}
+
+	// A panic in a job is its error, not the end of the process.
+	q = newSerialDB()
+	q.do(func() error { var m map[string]int; m["x"]++; return nil })
+	if err := q.wait(); err == nil {
+		t.Error("a panicking job reported no error")
+	}
 }
