@@ -278,3 +278,60 @@ func TestInsertPostingsKeepsTexts(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Clerks posting to the same taxpayers at the same time (PostgreSQL runs
+// their transactions side by side) leave the late days right: each
+// writer waits for the other before it reads the kept state.
+func TestLateDaysUnderConcurrentWriters(t *testing.T) {
+	d := dbtest.Open(t, migrations.Platform, db.Migrations{Module: "tax", FS: Module().Migrations})
+	ctx := context.Background()
+	s := &Service{Now: func() time.Time { return time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC) }}
+	var tps []Taxpayer
+	err := d.InTenant(ctx, "11730", func(ctx context.Context, tx bun.Tx) error {
+		for i := 0; i < 3; i++ {
+			tp, err := s.RegisterTaxpayer(ctx, tx, TaxpayerInput{TaxID: interestFilterTaxID(i), Name: fmt.Sprint("adózó ", i)}, "t")
+			if err != nil {
+				return err
+			}
+			tps = append(tps, tp)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for w := 0; w < 4; w++ {
+		go func(w int) {
+			r := rand.New(rand.NewPCG(uint64(w), 99))
+			for i := 0; i < 40; i++ {
+				err := d.InTenant(ctx, "11730", func(ctx context.Context, tx bun.Tx) error {
+					side := Debit
+					if r.IntN(2) == 0 {
+						side = Credit
+					}
+					_, err := s.Post(ctx, tx, PostingInput{TaxpayerID: tps[r.IntN(len(tps))].ID, TaxType: "epitmenyado", Side: side,
+						Amount: hu.Forint(100 * (1 + r.IntN(3))), On: hu.Date{Year: 2025, Month: 1, Day: 1}.AddDays(r.IntN(40)), TaxYear: 2025, Kind: "próba"}, "t")
+					return err
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}(w)
+	}
+	for w := 0; w < 4; w++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	err = d.InTenantRead(ctx, "11730", func(ctx context.Context, tx bun.Tx) error {
+		checkLateDays(t, ctx, tx)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
