@@ -30,11 +30,15 @@ func TestIRATRefusalReachesTheTaxClerk(t *testing.T) {
 		t.Fatalf("taxpayer: %d", p.Status)
 	}
 	year := time.Now().In(hu.Budapest()).Year()
+	s := records.NewService(nil)
+	// This year's volume may be open already (the demo registers in it);
+	// opening it again is refused, and on PostgreSQL that ends its
+	// transaction: its own.
+	_ = a.DB.InTenant(cliContext(context.Background()), "11730", func(ctx context.Context, tx bun.Tx) error {
+		_, err := s.OpenBook(ctx, tx, tax.ObjectsBook, "Általános iktatókönyv", "", year)
+		return err
+	})
 	err := a.DB.InTenant(cliContext(context.Background()), "11730", func(ctx context.Context, tx bun.Tx) error {
-		s := records.NewService(nil)
-		if _, err := s.OpenBook(ctx, tx, tax.ObjectsBook, "Általános iktatókönyv", "", year); err != nil && !strings.Contains(err.Error(), "already") {
-			return err
-		}
 		_, err := s.CloseBook(ctx, tx, tax.ObjectsBook, year, "test")
 		return err
 	})

@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
 )
 
@@ -261,6 +262,13 @@ func (s *Service) RunAssessment(ctx context.Context, tx bun.Tx, reg Registrar, o
 	}
 	if reg == nil && !opt.DryRun {
 		return RunResult{}, problem("no_records", "", "A határozatok iktatásához az iratkezelés (IRAT) szükséges, de nincs bekötve.", "Issuing decisions needs the records module (IRAT), and it is not connected.")
+	}
+	if !opt.DryRun {
+		// Two runs at once (PostgreSQL) would both find the same objects
+		// unassessed: the second waits for the first, then finds them done.
+		if err := audit.Serialize(ctx, tx, tenantOf(ctx)); err != nil {
+			return RunResult{}, err
+		}
 	}
 	now := s.now().UTC()
 	today := hu.DateOf(s.now())

@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun/dialect"
 
 	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
 )
 
@@ -175,16 +176,13 @@ func keepLateDaysOf(ctx context.Context, tx bun.Tx, keys []accountKey, added map
 	for _, k := range keys {
 		ids = append(ids, k.taxpayer)
 	}
-	if tx.Dialect().Name() == dialect.PG {
-		// Writers of the same taxpayers wait for each other here: each
-		// reads the kept state and the postings and writes the state
-		// back, and two at once would each miss the other's postings.
-		// (SQLite has one writer at a time.) NO KEY UPDATE does not stop
-		// the foreign-key checks of other postings.
-		if _, err := tx.NewRaw("SELECT id FROM tax_taxpayers WHERE tenant_id = ? AND id IN (?) ORDER BY id FOR NO KEY UPDATE",
-			string(tenantOf(ctx)), bun.In(ids)).Exec(ctx); err != nil {
-			return fmt.Errorf("lock taxpayers for their late days: %w", err)
-		}
+	// Writers of the tenant's postings wait for each other here: each
+	// reads the kept state and the postings and writes the state back,
+	// and two at once (PostgreSQL) would each miss the other's postings.
+	// The lock is the audit chain's, which each of them takes at its
+	// audit entry anyway; taken first, it adds no order to deadlock on.
+	if err := audit.Serialize(ctx, tx, tenantOf(ctx)); err != nil {
+		return err
 	}
 	var rows []interestAccount
 	if err := tx.NewSelect().Model(&rows).Where("taxpayer_id IN (?)", bun.In(ids)).Scan(ctx); err != nil {

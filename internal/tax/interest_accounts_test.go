@@ -335,3 +335,51 @@ func TestLateDaysUnderConcurrentWriters(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Two interest runs for the same day at once (two clerks, or the nightly
+// job and a clerk) charge the interest once: the second waits for the
+// first and finds nothing more to post.
+func TestTwoInterestRunsAtOnce(t *testing.T) {
+	d := dbtest.Open(t, migrations.Platform, db.Migrations{Module: "tax", FS: Module().Migrations})
+	ctx := context.Background()
+	s := &Service{Now: func() time.Time { return time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC) }}
+	in := func(fn func(ctx context.Context, tx bun.Tx) error) {
+		t.Helper()
+		if err := d.InTenant(ctx, "11730", fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	interestTestLedger(t, s, in, rand.New(rand.NewPCG(21, 4)), 40)
+	on := hu.Date{Year: 2026, Month: 6, Day: 1}
+	results := make(chan InterestRunResult, 2)
+	errs := make(chan error, 2)
+	for i := 0; i < 2; i++ {
+		go func() {
+			var res InterestRunResult
+			err := d.InTenant(ctx, "11730", func(ctx context.Context, tx bun.Tx) error {
+				var err error
+				res, err = s.PostInterest(ctx, tx, on, "t")
+				return err
+			})
+			results <- res
+			errs <- err
+		}()
+	}
+	var postings []int
+	for i := 0; i < 2; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+		postings = append(postings, (<-results).Postings)
+	}
+	if (postings[0] == 0) == (postings[1] == 0) {
+		t.Errorf("postings of the two runs: %v; one should have posted, the other nothing", postings)
+	}
+	in(func(ctx context.Context, tx bun.Tx) error {
+		res, err := s.postInterest(ctx, tx, on, "t", true)
+		if res.Postings != 0 {
+			t.Errorf("a run reading everyone afterwards posted %d: interest was charged twice", res.Postings)
+		}
+		return err
+	})
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun/dialect"
 
 	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
 )
 
@@ -51,6 +52,11 @@ func (s *Service) PostInterest(ctx context.Context, tx bun.Tx, on hu.Date, by st
 
 func (s *Service) postInterest(ctx context.Context, tx bun.Tx, on hu.Date, by string, full bool) (InterestRunResult, error) {
 	var res InterestRunResult
+	// Two runs at once (PostgreSQL) would both charge the same interest:
+	// the second waits for the first, then finds it done.
+	if err := audit.Serialize(ctx, tx, tenantOf(ctx)); err != nil {
+		return res, err
+	}
 	run := InterestRun{ID: uuid.Must(uuid.NewV7()), On: on, RunAt: s.now().UTC(), RunBy: by}
 	var only map[uuid.UUID]bool
 	var carried map[uuid.UUID][]InterestOpenDebit

@@ -107,6 +107,20 @@ func appendEntries(ctx context.Context, tx bun.IDB, tenant db.TenantID, evs []Ev
 	return es, nil
 }
 
+// Serialize makes tx wait for, then hold until it ends, the tenant's
+// chain head: the lock every audited write of the tenant takes at its
+// entry anyway (Append). A writer that reads state and writes it back
+// (a kept balance, a run that must not run twice at once) takes it
+// before reading, so two such writers of one tenant run one after the
+// other on PostgreSQL. SQLite has a single writer already.
+func Serialize(ctx context.Context, tx bun.IDB, tenant db.TenantID) error {
+	if err := checkTenant(ctx, tenant); err != nil {
+		return err
+	}
+	_, err := lockHead(ctx, tx, tenant)
+	return err
+}
+
 // lockHead returns the tenant's chain head, creating it (seq 0, the genesis
 // hash) before the first entry. On PostgreSQL the row stays locked until the
 // transaction ends.
