@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
 )
 
@@ -642,6 +643,13 @@ func (s *Service) Depreciate(ctx context.Context, tx bun.Tx, entity uuid.UUID, y
 	if today := hu.DateOf(s.now()); !dryRun && today.Before(end) {
 		return AssetRun{}, problem("quarter_not_over", "quarter", "A %d. %d. negyedév még nem telt el (utolsó napja %s); most csak előnézet kérhető.",
 			"Quarter %d/%d is not over yet (its last day is %s); only a preview can be run now.", year, quarter, end.String())
+	}
+	if !dryRun {
+		// Two runs at once (PostgreSQL) would both find the work undone: the
+		// second waits for the first, then finds it done (audit.Serialize).
+		if err := audit.Serialize(ctx, tx, tenantOf(ctx)); err != nil {
+			return AssetRun{}, err
+		}
 	}
 	if closed, err := periodClosed(ctx, tx, e.ID, end.Year, int(end.Month)); err != nil {
 		return AssetRun{}, err

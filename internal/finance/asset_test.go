@@ -426,3 +426,33 @@ func BenchmarkAssetQuarterlyRun(b *testing.B) {
 		}
 	})
 }
+
+// Two clerks starting the same quarter's run at once post it once: the
+// second waits for the first and finds the quarter done.
+func TestAssetRunTwiceAtOnce(t *testing.T) {
+	f := assetFixture(t)
+	e := f.entity(orfu, "Orfű Község Önkormányzata", "066020")
+	for i := 0; i < 5; i++ {
+		if _, err := f.assetRegister(orfu, assetMachine(e.ID, fmt.Sprintf("LT-%06d", 100+i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type result struct {
+		run finance.AssetRun
+		err error
+	}
+	out := make(chan result, 2)
+	for i := 0; i < 2; i++ {
+		go func() {
+			r, err := f.assetRun(orfu, e.ID, 2026, 1, false)
+			out <- result{r, err}
+		}()
+	}
+	a, b := <-out, <-out
+	if a.err != nil || b.err != nil {
+		t.Fatal(a.err, b.err)
+	}
+	if total := a.run.Amount + b.run.Amount; total != 5*23_836 || (a.run.Amount != 0 && b.run.Amount != 0) {
+		t.Errorf("the two runs posted %d and %d; want %d once", a.run.Amount, b.run.Amount, 5*23_836)
+	}
+}

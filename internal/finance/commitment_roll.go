@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
 )
 
@@ -65,6 +66,13 @@ func (s *Service) RollCommitments(ctx context.Context, tx bun.Tx, entity uuid.UU
 	today := hu.DateOf(s.now())
 	if year < 2000 || year > today.Year {
 		return res, problem("bad_year", "year", "Csak megnyílt évbe lehet átvinni: adjon meg legfeljebb %d. évet.", "Commitments can only be rolled into a year that has opened: give a year up to %d.", today.Year)
+	}
+	if !dryRun {
+		// Two runs at once (PostgreSQL) would both find the work undone: the
+		// second waits for the first, then finds it done (audit.Serialize).
+		if err := audit.Serialize(ctx, tx, tenantOf(ctx)); err != nil {
+			return res, err
+		}
 	}
 	var parts []CommitmentYear
 	if err := tx.NewSelect().Model(&parts).Where("year = ?", year).

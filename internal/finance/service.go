@@ -328,3 +328,9 @@ func (e Entity) permitsFunkcio(funkcio string) *Problem {
 	return problem("funkcio_not_permitted", "funkcio", "%s nem használhatja a(z) %s %s kormányzati funkciót: nincs az alapító okiratában felsorolt funkciói között.",
 		"%s may not use kormányzati funkció %s %s: it is not among the functions of its founding document.", e.Name, f.Code, f.Name)
 }
+
+// tenantOf is the tenant of the transaction's context (db.InTenant).
+func tenantOf(ctx context.Context) db.TenantID {
+	t, _ := db.TenantFrom(ctx)
+	return t
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/openasp-hu/asp/internal/hu"
+	"github.com/openasp-hu/asp/internal/platform/audit"
 	"github.com/openasp-hu/asp/internal/platform/db"
 )
 
@@ -226,6 +227,11 @@ func taxrevRuns(ctx context.Context, tx bun.IDB, entity uuid.UUID, year, month i
 // (Posted is false and no run is recorded), a correction in ADÓ posts
 // only its difference. All of it or nothing.
 func (s *Service) TransferTaxRevenue(ctx context.Context, tx bun.Tx, src TaxRevenueSource, entity uuid.UUID, year, month int, by string) (TaxRevenueTransfer, error) {
+	// Two runs at once (PostgreSQL) would both find the work undone: the
+	// second waits for the first, then finds it done (audit.Serialize).
+	if err := audit.Serialize(ctx, tx, tenantOf(ctx)); err != nil {
+		return TaxRevenueTransfer{}, err
+	}
 	t, err := s.TaxRevenuePreview(ctx, tx, src, entity, year, month)
 	if err != nil {
 		return t, err
