@@ -9,7 +9,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/uptrace/bun"
 
 	"github.com/openasp-hu/asp/internal/hu"
 	"github.com/openasp-hu/asp/internal/platform/db"
@@ -223,12 +222,7 @@ func cmdPostInterest(ctx context.Context, args []string, out io.Writer) error {
 			return usagef("tax post-interest: --on: %v", err)
 		}
 	}
-	var r tax.InterestRunResult
-	err = a.DB.InTenant(ctx, t, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		r, err = (&tax.Service{Now: a.Now}).PostInterest(ctx, tx, day, cliActor)
-		return err
-	})
+	r, err := (&tax.Service{Now: a.Now}).RunInterest(ctx, a.DB, t, day, cliActor)
 	if err != nil {
 		return err
 	}

@@ -110,7 +110,7 @@ var settleColumns = []string{"id", "taxpayer_id", "tax_type", "side", "amount", 
 // only, when not nil, limits it to those taxpayers.
 func eachTaxpayer(ctx context.Context, tx bun.IDB, on hu.Date, withInterest bool, only map[uuid.UUID]bool, fn func(tp Taxpayer, accounts []Account) error) error {
 	q := newSerialDB()
-	err := eachTaxpayerVia(ctx, tx, q, on, withInterest, only, fn)
+	err := eachTaxpayerVia(ctx, tx, q, nil, on, withInterest, only, fn)
 	if werr := q.wait(); err == nil {
 		err = werr
 	}
@@ -120,8 +120,9 @@ func eachTaxpayer(ctx context.Context, tx bun.IDB, on hu.Date, withInterest bool
 // eachTaxpayerVia is eachTaxpayer with its reads queued on q, where fn
 // may queue its writes: the next chunk is read, and what fn wrote is
 // written, while this chunk is settled. fn must not use tx itself: a
-// read may be running on it.
-func eachTaxpayerVia(ctx context.Context, tx bun.IDB, q *serialDB, on hu.Date, withInterest bool, only map[uuid.UUID]bool, fn func(tp Taxpayer, accounts []Account) error) error {
+// read may be running on it. With rc, the reads go there instead, beside
+// the writes.
+func eachTaxpayerVia(ctx context.Context, tx bun.IDB, q *serialDB, rc *readConn, on hu.Date, withInterest bool, only map[uuid.UUID]bool, fn func(tp Taxpayer, accounts []Account) error) error {
 	var tps []Taxpayer
 	if err := tx.NewSelect().Model(&tps).Column("id", "tax_id").OrderExpr("id").Scan(ctx); err != nil {
 		return fmt.Errorf("taxpayers: %w", err)
@@ -152,6 +153,9 @@ func eachTaxpayerVia(ctx context.Context, tx bun.IDB, q *serialDB, on hu.Date, w
 	// this one is settled; what fn queues on q is written after that
 	// read, while the chunk after is settled.
 	read := func(part []Taxpayer) chan settleChunk {
+		if rc != nil {
+			return rc.read(part)
+		}
 		c := make(chan settleChunk, 1)
 		q.do(func() error {
 			r := settleRead(ctx, tx, part)

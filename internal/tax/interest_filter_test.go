@@ -73,7 +73,7 @@ func TestInterestFilterLeavesOutOnlyThoseWithoutInterest(t *testing.T) {
 	full := func(day hu.Date) {
 		t.Helper()
 		in(func(ctx context.Context, tx bun.Tx) error {
-			res, err := s.postInterest(ctx, tx, day, "t", true)
+			res, err := s.postInterest(ctx, tx, nil, day, "t", true)
 			if res.Postings != 0 {
 				t.Errorf("%s: a run reading everyone posted %d more: %+v", day, res.Postings, res)
 			}
@@ -262,7 +262,7 @@ func TestInterestCarryMissesNothing(t *testing.T) {
 			return err
 		})
 		in(func(ctx context.Context, tx bun.Tx) error {
-			res, err := s.postInterest(ctx, tx, day, "t", true)
+			res, err := s.postInterest(ctx, tx, nil, day, "t", true)
 			if err != nil {
 				return err
 			}

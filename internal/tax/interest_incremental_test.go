@@ -102,7 +102,7 @@ func TestIncrementalInterestRunMissesNothing(t *testing.T) {
 	}
 	in(func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		res, err = s.postInterest(ctx, tx, day2, "t", true)
+		res, err = s.postInterest(ctx, tx, nil, day2, "t", true)
 		return err
 	})
 	if res.Postings != 0 {

@@ -1,8 +1,11 @@
 package tax
 
 import (
+	"context"
 	"fmt"
 	"sync"
+
+	"github.com/uptrace/bun"
 )
 
 // serialDB runs a transaction's statements one after another on their own
@@ -67,4 +70,54 @@ func (q *serialDB) wait() error {
 	close(q.jobs)
 	q.wg.Wait()
 	return q.err
+}
+
+// readConn settles reads of accounts in a read-only transaction on a
+// connection of its own, while the run's transaction writes on its
+// connection: an interest run's reads no longer wait behind its writes.
+// It sees what the run's transaction sees, but for the run's own
+// postings, which are for the taxpayers already settled: the run holds
+// the tenant's audit lock, which every writer of postings takes first
+// (on SQLite the single writer), so nothing else commits postings
+// meanwhile.
+type readConn struct {
+	reqs chan readReq
+	done chan error
+}
+
+type readReq struct {
+	part []Taxpayer
+	out  chan settleChunk
+}
+
+func openReadConn(ctx context.Context, r Reader) *readConn {
+	rc := &readConn{reqs: make(chan readReq, 4), done: make(chan error, 1)}
+	go func() {
+		err := r.InTenantRead(ctx, tenantOf(ctx), func(ctx context.Context, tx bun.Tx) error {
+			for req := range rc.reqs {
+				req.out <- settleRead(ctx, tx, req.part)
+			}
+			return nil
+		})
+		// A transaction that could not start answers every request
+		// with its failure.
+		for req := range rc.reqs {
+			req.out <- settleChunk{err: fmt.Errorf("read transaction: %w", err)}
+		}
+		rc.done <- err
+	}()
+	return rc
+}
+
+// read asks for a chunk; the answer comes on the channel.
+func (rc *readConn) read(part []Taxpayer) chan settleChunk {
+	c := make(chan settleChunk, 1)
+	rc.reqs <- readReq{part, c}
+	return c
+}
+
+// close ends the read transaction.
+func (rc *readConn) close() error {
+	close(rc.reqs)
+	return <-rc.done
 }

@@ -24,6 +24,17 @@ type Service struct {
 	Now func() time.Time
 }
 
+// Reader opens a read-only transaction of the tenant (db.DB.InTenantRead).
+type Reader interface {
+	InTenantRead(ctx context.Context, t db.TenantID, fn func(ctx context.Context, tx bun.Tx) error) error
+}
+
+// TenantDB opens the tenant's transactions (db.DB).
+type TenantDB interface {
+	Reader
+	InTenant(ctx context.Context, t db.TenantID, fn func(ctx context.Context, tx bun.Tx) error) error
+}
+
 func (s *Service) now() time.Time {
 	if s.Now == nil {
 		return time.Now()
