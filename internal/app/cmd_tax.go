@@ -9,7 +9,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-
 	"github.com/openasp-hu/asp/internal/hu"
 	"github.com/openasp-hu/asp/internal/platform/db"
 	"github.com/openasp-hu/asp/internal/tax"
