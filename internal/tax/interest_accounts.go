@@ -105,11 +105,8 @@ func prepareInsertPostings(ctx context.Context, tx bun.Tx, ps []Posting) (func()
 		if err := keepLateDays(ctx, tx, ps); err != nil {
 			return err
 		}
-		for i := 0; i < len(ps); i += insertChunk {
-			chunk := ps[i:min(i+insertChunk, len(ps))]
-			if _, err := tx.NewInsert().Model(&chunk).Exec(ctx); err != nil {
-				return fmt.Errorf("insert postings: %w", err)
-			}
+		if err := insertAll(ctx, tx, ps); err != nil {
+			return fmt.Errorf("insert postings: %w", err)
 		}
 		return nil
 	}, nil

@@ -154,18 +154,8 @@ func TestLateDaysKeptByEveryWrite(t *testing.T) {
 // Migration 00015 fills the late days of a ledger written before it, as
 // the writers would have kept them.
 func TestLateDaysMigrationFillsTheLedger(t *testing.T) {
-	before := fstest.MapFS{}
-	err := fs.WalkDir(Module().Migrations, ".", func(name string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() || path.Base(name) >= "00015" {
-			return err
-		}
-		b, err := fs.ReadFile(Module().Migrations, name)
-		before[name] = &fstest.MapFile{Data: b}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	before := migrationsBefore(t, "00015")
+	var err error
 	ctx := context.Background()
 	var d *db.DB
 	grant := func() {}
@@ -379,4 +369,23 @@ func TestTwoInterestRunsAtOnce(t *testing.T) {
 		}
 		return err
 	})
+}
+
+// migrationsBefore is the module's migrations without version and those
+// after it: a database as it stood before them, for a migration's test.
+func migrationsBefore(t *testing.T, version string) fs.FS {
+	t.Helper()
+	before := fstest.MapFS{}
+	err := fs.WalkDir(Module().Migrations, ".", func(name string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || path.Base(name) >= version {
+			return err
+		}
+		b, err := fs.ReadFile(Module().Migrations, name)
+		before[name] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return before
 }

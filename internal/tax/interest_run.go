@@ -277,17 +277,11 @@ func recordOpen(ctx context.Context, tx bun.Tx, open []InterestOpen, openDebits 
 		}
 		return nil
 	}
-	for start := 0; start < len(open); start += batchSize {
-		part := open[start:min(start+batchSize, len(open))]
-		if _, err := tx.NewInsert().Model(&part).Exec(ctx); err != nil {
-			return fmt.Errorf("record who owes: %w", err)
-		}
+	if err := insertAll(ctx, tx, open); err != nil {
+		return fmt.Errorf("record who owes: %w", err)
 	}
-	for start := 0; start < len(openDebits); start += batchSize / 2 {
-		part := openDebits[start:min(start+batchSize/2, len(openDebits))]
-		if _, err := tx.NewInsert().Model(&part).Exec(ctx); err != nil {
-			return fmt.Errorf("record open debits: %w", err)
-		}
+	if err := insertAll(ctx, tx, openDebits); err != nil {
+		return fmt.Errorf("record open debits: %w", err)
 	}
 	return nil
 }

@@ -3,9 +3,7 @@ package tax_test
 import (
 	"context"
 	"io/fs"
-	"path"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/google/uuid"
@@ -21,22 +19,11 @@ import (
 // (what they were assessed for), and afterwards the database itself
 // refuses a tax the kind does not bear.
 func TestObjectTaxMigrationFillsExistingObjects(t *testing.T) {
-	before := fstest.MapFS{}
-	err := fs.WalkDir(tax.Module().Migrations, ".", func(name string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() || path.Base(name) >= "00013" {
-			return err
-		}
-		b, err := fs.ReadFile(tax.Module().Migrations, name)
-		before[name] = &fstest.MapFile{Data: b}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	before := tax.MigrationsBefore(t, "00013")
 	d := dbtest.Open(t, migrations.Platform, db.Migrations{Module: "tax", FS: before})
 	ctx := context.Background()
 	ids := map[string]string{"building": "01a00000-0000-7000-8000-000000000001", "plot": "01a00000-0000-7000-8000-000000000002", "dwelling": "01a00000-0000-7000-8000-000000000003"}
-	err = d.InTenant(ctx, orfu, func(ctx context.Context, tx bun.Tx) error {
+	err := d.InTenant(ctx, orfu, func(ctx context.Context, tx bun.Tx) error {
 		for kind, id := range ids {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO tax_objects (tenant_id, id, kind, created_at, created_by) VALUES (?, ?, ?, ?, 't')",
 				string(orfu), id, kind, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {

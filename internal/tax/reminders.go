@@ -213,26 +213,14 @@ func (s *Service) RunReminders(ctx context.Context, tx bun.Tx, reg Registrar, on
 		events[i] = LimitationEvent{ID: uuid.Must(uuid.NewV7()), TaxpayerID: res.Reminders[i].TaxpayerID, Kind: "reminder", On: on,
 			Note: "fizetési felszólítás " + numbers[i], CreatedAt: now, CreatedBy: by}
 	}
-	if err := insertChunks(ctx, tx, res.Reminders); err != nil {
+	if err := insertAll(ctx, tx, res.Reminders); err != nil {
 		return res, fmt.Errorf("insert reminders: %w", err)
 	}
-	if err := insertChunks(ctx, tx, events); err != nil {
+	if err := insertAll(ctx, tx, events); err != nil {
 		return res, fmt.Errorf("insert limitation events: %w", err)
 	}
 	return res, appendAudit(ctx, tx, "tax.reminder_run", "reminder_run", on.String(), map[string]any{"on": on.String(), "reminders": len(res.Reminders),
 		"below_minimum": res.Below, "recently_reminded": res.Recent, "arrears": int64(res.Total), "first": numbers[0], "last": numbers[len(numbers)-1], "by": by}, now)
-}
-
-// insertChunks inserts rows a thousand at a time (a statement's
-// parameters are limited on both databases).
-func insertChunks[T any](ctx context.Context, tx bun.Tx, rows []T) error {
-	for i := 0; i < len(rows); i += 1000 {
-		chunk := rows[i:min(i+1000, len(rows))]
-		if _, err := tx.NewInsert().Model(&chunk).Exec(ctx); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // taxpayerNames reads every taxpayer, for the runs.
